@@ -1,0 +1,154 @@
+import { DEFAULT_ALLOWED_TYPES, MAX_URL_TTL_SECONDS, MiB, normalizeContentType } from '@app/api';
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1'));
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
+
+/**
+ * Every setting the server reads. `AUTH_DEV_SIGN_IN` defaults to false here; `pnpm dev` turns it on.
+ * Credentials are not here: the AWS SDK's default chain reads AWS_ACCESS_KEY_ID, profiles or roles.
+ */
+const baseSchema = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    S3_BUCKET: z
+      .string({ error: 'is required (the bucket that receives uploads)' })
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, dashes)'),
+    S3_REGION: z.string().min(1).optional(),
+    AWS_REGION: z.string().min(1).optional(),
+    S3_ENDPOINT: z.url({ error: 'must be a URL such as http://127.0.0.1:7480' }).optional(),
+    S3_FORCE_PATH_STYLE: bool(false),
+    UPLOAD_ALLOWED_TYPES: list.pipe(
+      z.array(z.string().transform(normalizeContentType).pipe(z.string().regex(MIME, 'must be MIME types such as image/png'))),
+    ),
+    UPLOAD_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(100 * MiB),
+    UPLOAD_URL_TTL_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int()
+      .min(1)
+      .max(MAX_URL_TTL_SECONDS, `must be at most ${MAX_URL_TTL_SECONDS} (7 days, the S3 limit)`)
+      .default(300),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).optional(),
+    AUTH_DEV_SIGN_IN: bool(false),
+    AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+    WEB_ORIGINS: list.pipe(z.array(z.url({ error: 'must be origins such as http://localhost:5173' }))),
+    WEB_DIST_DIR: z.string().optional(),
+  });
+
+const envSchema = baseSchema.superRefine((env, ctx) => {
+    if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'set AUTH_JWT_SECRET (HS256, 32+ characters) or AUTH_JWKS_URL (your identity provider)',
+      });
+    }
+    if (env.AUTH_DEV_SIGN_IN && !env.AUTH_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_SIGN_IN'], message: 'needs AUTH_JWT_SECRET to sign dev tokens' });
+    }
+    if (!env.S3_REGION && !env.AWS_REGION) {
+      ctx.addIssue({ code: 'custom', path: ['S3_REGION'], message: 'is required (or AWS_REGION), e.g. us-east-1' });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+const setupSchema = baseSchema.pick({
+  S3_BUCKET: true,
+  S3_REGION: true,
+  AWS_REGION: true,
+  S3_ENDPOINT: true,
+  S3_FORCE_PATH_STYLE: true,
+  WEB_ORIGINS: true,
+});
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  s3: { bucket: string; region: string; endpoint: string | undefined; forcePathStyle: boolean };
+  policy: { allowedTypes: string[]; maxBytes: number; urlTtlSeconds: number };
+  auth: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    devSignIn: boolean;
+    tokenTtlSeconds: number;
+  };
+  webOrigins: string[];
+  webDistDir: string | undefined;
+}
+
+/** Thrown when the environment is invalid; the message names each bad variable. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+type Source = Record<string, string | undefined>;
+
+function parse<S extends z.ZodType>(schema: S, source: Source): z.output<S> {
+  // An empty variable means unset, as in a shell's `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+function s3Of(env: z.output<typeof setupSchema>): Config['s3'] {
+  const region = env.S3_REGION ?? env.AWS_REGION;
+  if (!region) throw new EnvError('Invalid environment:\n  S3_REGION: is required (or AWS_REGION), e.g. us-east-1');
+  return { bucket: env.S3_BUCKET, region, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE };
+}
+
+/** The subset the bucket setup command needs. */
+export function loadSetupConfig(source: Source = process.env): Pick<Config, 's3' | 'webOrigins'> {
+  const env = parse(setupSchema, source);
+  return { s3: s3Of(env), webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin) };
+}
+
+/** Reads and validates the environment once. The only reader of `process.env`. */
+export function loadConfig(source: Source = process.env): Config {
+  const env = parse(envSchema, source);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    s3: s3Of(env),
+    policy: {
+      allowedTypes: env.UPLOAD_ALLOWED_TYPES.length ? env.UPLOAD_ALLOWED_TYPES : [...DEFAULT_ALLOWED_TYPES],
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      urlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
+    },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      devSignIn: env.AUTH_DEV_SIGN_IN,
+      tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS,
+    },
+    webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin),
+    webDistDir: env.WEB_DIST_DIR,
+  };
+}

@@ -1,0 +1,49 @@
+import type { UploadPolicy } from './policy';
+
+/** A signed-in user, as the server's auth layer verified it. */
+export interface User {
+  id: string;
+  name: string;
+}
+
+/** Object metadata that the signed request carries, so `complete` can re-check it without state. */
+export const DECLARED_SIZE_META = 'declared-size';
+export const DECLARED_TYPE_META = 'declared-type';
+
+export interface SignRequest {
+  key: string;
+  contentType: string;
+  size: number;
+  /** x-amz-meta-* values that must be part of the signature. */
+  metadata: Record<string, string>;
+  expiresIn: number;
+}
+
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+  metadata: Record<string, string>;
+}
+
+/**
+ * What the router needs from object storage. The server implements it with the AWS SDK; tests
+ * may pass a fake. Methods throw on storage failures; `headObject` returns null for a missing key.
+ */
+export interface UploadStorage {
+  presignPut(request: SignRequest): Promise<{ url: string; headers: Record<string, string> }>;
+  presignPost(request: SignRequest): Promise<{ url: string; fields: Record<string, string> }>;
+  headObject(key: string): Promise<StoredObject | null>;
+  deleteObject(key: string): Promise<void>;
+  presignGet(key: string, expiresIn: number): Promise<string>;
+}
+
+export interface Context {
+  user: User | null;
+  /** Why the presented credential was refused (expired, bad signature...), for the UNAUTHORIZED message. */
+  authError?: string;
+  storage: UploadStorage;
+  policy: UploadPolicy;
+  /** Issues a token for a name; null when dev sign-in is off. */
+  devSignIn: ((name: string) => Promise<{ token: string; user: User }>) | null;
+  now?: () => Date;
+}

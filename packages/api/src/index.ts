@@ -1,0 +1,17 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './router';
+import { appRouter } from './router';
+import { createCallerFactory } from './trpc';
+
+export { appRouter, type AppRouter } from './router';
+export type { Context, SignRequest, StoredObject, UploadStorage, User } from './context';
+export { DECLARED_SIZE_META, DECLARED_TYPE_META } from './context';
+export { generateKey, KEY_PATTERN, slugify, userPrefix } from './key';
+export * from './policy';
+export * from './schemas';
+
+/** Calls procedures directly, without HTTP: for tests and server-side code. */
+export const createCaller = createCallerFactory(appRouter);
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

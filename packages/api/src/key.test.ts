@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { generateKey, KEY_PATTERN, slugify, userPrefix } from './key';
+
+const hostile = [
+  '../../etc/passwd',
+  '..%2F..%2Fbob%2Fx.png',
+  'a/b\\c.png',
+  'evil\u202Egnp.exe',
+  'line\nbreak\r\u0000.png',
+  '....',
+  '%00',
+  'x'.repeat(1000),
+  'é'.repeat(300),
+  '🙂🙂.png',
+];
+
+describe('keys', () => {
+  it.each(hostile)('keeps %j inside the user prefix and the documented shape', async (name) => {
+    const key = await generateKey('alice', name, 'image/png');
+    expect(key).toMatch(KEY_PATTERN);
+    expect(key.startsWith('uploads/alice/')).toBe(true);
+    expect(key.split('/')).toHaveLength(3);
+    expect(key).not.toMatch(/\.\.|%|\\|[\u0000-\u001f\u202a-\u202e]/);
+  });
+
+  it('keeps a readable slug of the name', () => {
+    expect(slugify('Holiday Photo (1).JPG')).toBe('holiday-photo-1');
+    expect(slugify('Crème brûlée.png')).toBe('creme-brulee');
+    expect(slugify('.png')).toBe('file');
+  });
+
+  it('hashes user ids that are not path-safe, so they cannot climb out', async () => {
+    for (const id of ['../bob', 'auth0|123', 'a/b', 'h-alice', '']) {
+      const prefix = await userPrefix(id);
+      expect(prefix).toMatch(/^uploads\/h-[0-9a-f]{40}\/$/);
+      expect(await generateKey(id, 'x.png', 'image/png')).toMatch(KEY_PATTERN);
+    }
+    expect(await userPrefix('../bob')).not.toBe(await userPrefix('a/b'));
+    expect(await userPrefix('google-oauth2.123')).toBe('uploads/google-oauth2.123/');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Upload policy: which files may be uploaded, how large, and how long a signed URL lives.
+ * Plain data and pure functions, safe to import in the browser.
+ */
+
+/** File extension used in generated keys, by content type. Types not listed get `bin`. */
+export const EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+  'image/heic': 'heic',
+  'image/svg+xml': 'svg',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'video/quicktime': 'mov',
+  'audio/mpeg': 'mp3',
+  'application/pdf': 'pdf',
+  'application/zip': 'zip',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+};
+
+export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'video/mp4',
+  'application/pdf',
+];
+
+export const MiB = 1024 * 1024;
+
+/** S3 presigned URLs live at most 7 days. */
+export const MAX_URL_TTL_SECONDS = 604_800;
+
+export interface UploadPolicy {
+  /** Lower-case MIME types, without parameters. */
+  allowedTypes: readonly string[];
+  maxBytes: number;
+  urlTtlSeconds: number;
+}
+
+export const defaultUploadPolicy: UploadPolicy = {
+  allowedTypes: DEFAULT_ALLOWED_TYPES,
+  maxBytes: 100 * MiB,
+  urlTtlSeconds: 300,
+};
+
+/** `Image/PNG; charset=x` -> `image/png`. */
+export function normalizeContentType(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export function extensionFor(contentType: string): string {
+  return EXTENSIONS[normalizeContentType(contentType)] ?? 'bin';
+}
+
+export type PolicyViolation =
+  | { reason: 'EMPTY'; message: string }
+  | { reason: 'TYPE_NOT_ALLOWED'; message: string }
+  | { reason: 'TOO_LARGE'; message: string };
+
+/** Checks a file against the policy; `null` means it may be uploaded. */
+export function checkFile(policy: UploadPolicy, file: { type: string; size: number }): PolicyViolation | null {
+  const type = normalizeContentType(file.type);
+  if (!policy.allowedTypes.includes(type)) {
+    const what = type === '' ? 'This file has no recognisable type' : `Type "${type}" is not allowed`;
+    return { reason: 'TYPE_NOT_ALLOWED', message: `${what}; allowed types: ${policy.allowedTypes.join(', ')}.` };
+  }
+  if (file.size <= 0) return { reason: 'EMPTY', message: 'The file is empty.' };
+  if (file.size > policy.maxBytes) {
+    return {
+      reason: 'TOO_LARGE',
+      message: `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(policy.maxBytes)} (${policy.maxBytes} bytes).`,
+    };
+  }
+  return null;
+}
+
+/** 1536 -> "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
+}

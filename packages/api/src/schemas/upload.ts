@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const uploadMethodSchema = z.enum(['PUT', 'POST'], { error: 'must be "PUT" or "POST"' });
+
+export const requestUrlInput = z.object({
+  fileName: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters'),
+  contentType: z
+    .string({ error: 'must be a MIME type such as "image/png"' })
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters'),
+  size: z
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1 byte (empty files cannot be uploaded)')
+    .max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  method: uploadMethodSchema.default('PUT'),
+});
+
+const signedTarget = z.object({ key: z.string(), expiresAt: z.iso.datetime() });
+
+export const requestUrlOutput = z.discriminatedUnion('method', [
+  signedTarget.extend({ method: z.literal('PUT'), url: z.url(), headers: z.record(z.string(), z.string()) }),
+  signedTarget.extend({ method: z.literal('POST'), url: z.url(), fields: z.record(z.string(), z.string()) }),
+]);
+
+export const completeInput = z.object({
+  key: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(1024, 'is too long'),
+});
+
+export const completeOutput = z.object({
+  key: z.string(),
+  size: z.number(),
+  contentType: z.string(),
+  url: z.url(),
+});
+
+export const policyOutput = z.object({
+  allowedTypes: z.array(z.string()),
+  maxBytes: z.number(),
+  urlTtlSeconds: z.number(),
+});

@@ -1,0 +1,3 @@
+export { launchChromium } from './chromium';
+export { ensureLocalS3, TEST_S3_DEFAULTS, type S3Env } from './local-s3';
+export { adminClient, createTestBucket, getBytes, listKeys } from './s3';
