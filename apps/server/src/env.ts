@@ -1,4 +1,4 @@
-import { DEFAULT_ALLOWED_TYPES, MAX_URL_TTL_SECONDS, MiB, normalizeContentType } from '@app/api';
+import { DEFAULT_ALLOWED_TYPES, MAX_URL_TTL_SECONDS, MiB, normalizeContentType, type UploadPolicy } from '@app/api';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -83,7 +83,7 @@ export interface Config {
   host: string;
   logLevel: Env['LOG_LEVEL'];
   s3: { bucket: string; region: string; endpoint: string | undefined; forcePathStyle: boolean };
-  policy: { allowedTypes: string[]; maxBytes: number; urlTtlSeconds: number };
+  policy: UploadPolicy;
   auth: {
     jwtSecret: string | undefined;
     jwksUrl: string | undefined;

@@ -1,12 +1,14 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Config } from '../env';
 
 /**
  * The one S3 client of a process. Checksums only WHEN_REQUIRED: since SDK 3.729 the default signs
  * a CRC32 of an empty body into presigned PUT URLs, which S3-compatible stores reject.
+ * Credentials come from the SDK's default chain unless given (tests pass them).
  */
-export function createS3Client(s3: Config['s3']): S3Client {
+export function createS3Client(s3: Config['s3'], credentials?: S3ClientConfig['credentials']): S3Client {
   return new S3Client({
+    credentials,
     region: s3.region,
     endpoint: s3.endpoint,
     forcePathStyle: s3.forcePathStyle,

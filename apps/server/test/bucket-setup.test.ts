@@ -1,0 +1,62 @@
+import { DeleteBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORS_RULE_ID, setupBucket } from '../src/storage/bucket-setup';
+
+describe('bucket setup (pnpm s3:setup)', () => {
+  let env: Awaited<ReturnType<typeof ensureLocalS3>>;
+  let admin: ReturnType<typeof adminClient>;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    env = await ensureLocalS3();
+    admin = adminClient(env);
+  });
+  afterAll(async () => {
+    for (const bucket of created) await admin.send(new DeleteBucketCommand({ Bucket: bucket }));
+    admin?.destroy();
+  });
+
+  const preflight = (bucket: string, origin: string) =>
+    fetch(`${env.S3_ENDPOINT}/${bucket}/uploads/x.png`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' },
+    });
+
+  it('creates a missing bucket and applies CORS once; a second run changes nothing', async () => {
+    const bucket = `setup-${randomBytes(5).toString('hex')}`;
+    const first = await setupBucket(admin, { bucket, origins: ['http://localhost:5173'] });
+    expect(first).toMatchObject({ bucketCreated: true, corsChanged: true });
+    const second = await setupBucket(admin, { bucket, origins: ['http://localhost:5173'] });
+    expect(second).toMatchObject({ bucketCreated: false, corsChanged: false });
+
+    const allowed = await preflight(bucket, 'http://localhost:5173');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
+    const foreign = await preflight(bucket, 'https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    created.push(bucket);
+  });
+
+  it("keeps the operator's own CORS rules and replaces only ours", async () => {
+    const { bucket, drop } = await createTestBucket(admin, 'cors');
+    try {
+      const theirs = { ID: 'cdn', AllowedOrigins: ['https://cdn.example'], AllowedMethods: ['GET'] };
+      await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [theirs] } }));
+      await setupBucket(admin, { bucket, origins: ['http://a.test'] });
+      await setupBucket(admin, { bucket, origins: ['http://b.test'] });
+      const rules = (await admin.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
+      expect(rules.map((r) => r.ID)).toEqual(['cdn', CORS_RULE_ID]);
+      expect(rules[1]?.AllowedOrigins).toEqual(['http://b.test']);
+      expect(rules[1]?.ExposeHeaders).toEqual(['ETag']);
+    } finally {
+      await drop();
+    }
+  });
+
+  it('refuses to run without origins', async () => {
+    await expect(setupBucket(admin, { bucket: 'whatever', origins: [] })).rejects.toThrow(/WEB_ORIGINS is empty/);
+  });
+});

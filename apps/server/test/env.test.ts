@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, loadConfig } from '../src/env';
+
+const minimal = { S3_BUCKET: 'uploads', S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32) };
+
+describe('environment', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config.port).toBe(3000);
+    expect(config.policy).toEqual({
+      allowedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'application/pdf'],
+      maxBytes: 100 * 1024 * 1024,
+      urlTtlSeconds: 300,
+    });
+    expect(config.auth.devSignIn).toBe(false);
+    expect(config.s3.endpoint).toBeUndefined();
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      ...minimal,
+      S3_REGION: '',
+      AWS_REGION: 'eu-west-1',
+      S3_ENDPOINT: 'http://127.0.0.1:7480',
+      S3_FORCE_PATH_STYLE: 'true',
+      UPLOAD_ALLOWED_TYPES: 'image/png, Text/Plain',
+      UPLOAD_MAX_BYTES: '1000',
+      UPLOAD_URL_TTL_SECONDS: '60',
+      AUTH_DEV_SIGN_IN: 'true',
+      WEB_ORIGINS: 'http://localhost:5173/,https://app.example.com',
+      PORT: '8080',
+    });
+    expect(config.s3).toEqual({ bucket: 'uploads', region: 'eu-west-1', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true });
+    expect(config.policy).toEqual({ allowedTypes: ['image/png', 'text/plain'], maxBytes: 1000, urlTtlSeconds: 60 });
+    expect(config.webOrigins).toEqual(['http://localhost:5173', 'https://app.example.com']);
+    expect(config.port).toBe(8080);
+  });
+
+  it.each([
+    [{ S3_BUCKET: undefined }, /S3_BUCKET: is required/],
+    [{ S3_BUCKET: 'Not_A_Bucket' }, /S3_BUCKET: must be a valid S3 bucket name/],
+    [{ S3_REGION: undefined }, /S3_REGION: is required \(or AWS_REGION\)/],
+    [{ S3_ENDPOINT: 'localhost' }, /S3_ENDPOINT: must be a URL/],
+    [{ UPLOAD_URL_TTL_SECONDS: '604801' }, /UPLOAD_URL_TTL_SECONDS: must be at most 604800/],
+    [{ UPLOAD_MAX_BYTES: 'lots' }, /UPLOAD_MAX_BYTES: must be a number of bytes/],
+    [{ UPLOAD_ALLOWED_TYPES: 'png' }, /UPLOAD_ALLOWED_TYPES: must be MIME types/],
+    [{ AUTH_JWT_SECRET: undefined }, /AUTH_JWT_SECRET: set AUTH_JWT_SECRET/],
+    [{ AUTH_JWT_SECRET: 'short' }, /AUTH_JWT_SECRET: must be at least 32 characters/],
+    [{ S3_FORCE_PATH_STYLE: 'yes' }, /S3_FORCE_PATH_STYLE: must be true or false/],
+    [{ PORT: 'http' }, /PORT: must be a port number/],
+  ])('names the bad variable: %j', (change, message) => {
+    expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
+    expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);
+  });
+});
