@@ -1,3 +1,4 @@
 export { launchChromium } from './chromium';
 export { ensureLocalS3, TEST_S3_DEFAULTS, type S3Env } from './local-s3';
+export { makePng } from './png';
 export { adminClient, createTestBucket, getBytes, listKeys } from './s3';

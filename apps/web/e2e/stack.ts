@@ -1,0 +1,51 @@
+import { defaultUploadPolicy, type UploadPolicy } from '@app/api';
+import { buildApp } from '@app/server/app';
+import { createAuth } from '@app/server/auth';
+import { createS3Client, createS3Storage, setupBucket } from '@app/server/storage';
+import { adminClient, createTestBucket, ensureLocalS3, launchChromium } from '@app/test-utils';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
+
+/**
+ * The product as it runs in production: one server serving the built SPA and the API, a fresh
+ * bucket with the CORS rule for that origin, and a headless Chromium.
+ */
+export async function startStack({ policy = defaultUploadPolicy }: { policy?: UploadPolicy } = {}) {
+  const env = await ensureLocalS3();
+  const admin = adminClient(env);
+  const { bucket, drop } = await createTestBucket(admin, 'web');
+  const client = createS3Client(
+    { bucket, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true },
+    { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
+  );
+  const auth = createAuth({
+    jwtSecret: 'e2e-secret-that-is-long-enough-for-hs256',
+    jwksUrl: undefined,
+    issuer: undefined,
+    audience: undefined,
+    devSignIn: true,
+    tokenTtlSeconds: 3600,
+  });
+  const app = await buildApp({ config: { policy, webDistDir: DIST }, auth, storage: createS3Storage(client, bucket) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  await setupBucket(admin, { bucket, origins: [origin] });
+  const browser = await launchChromium();
+
+  return {
+    env,
+    admin,
+    bucket,
+    origin,
+    browser,
+    async close() {
+      await browser.close();
+      await app.close();
+      client.destroy();
+      await drop();
+      admin.destroy();
+    },
+  };
+}

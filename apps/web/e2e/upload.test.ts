@@ -1,0 +1,144 @@
+import { getBytes, listKeys, makePng } from '@app/test-utils';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack } from './stack';
+
+const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
+
+/** Records every value the progress bars take, as the DOM shows them. */
+const RECORD_PROGRESS = `
+  window.__progress = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (el instanceof HTMLProgressElement) window.__progress.push([el.value, el.max]);
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value'] });
+`;
+
+async function signIn(page: Page, origin: string, name: string) {
+  await page.goto(origin);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${name}`).waitFor();
+}
+
+/** Drops files on the drop zone the way a person does: a real `drop` event carrying a DataTransfer. */
+async function dropFile(page: Page, name: string, type: string, bytes: Buffer) {
+  const dataTransfer = await page.evaluateHandle(
+    async ({ name, type, base64 }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type }));
+      return transfer;
+    },
+    { name, type, base64: bytes.toString('base64') },
+  );
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+}
+
+describe('the SPA in Chromium, end to end', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  const work = mkdtempSync(join(tmpdir(), 'e2e-'));
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('uploads a dropped 5 MiB PNG with a live progress bar, shows the preview, stores identical bytes', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 900, height: 900 } });
+    await page.addInitScript(RECORD_PROGRESS);
+    // A realistic link (40 Mbit/s up), so progress is observable rather than instant on loopback.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 5,
+      downloadThroughput: 50 * 1024 * 1024,
+      uploadThroughput: 5 * 1024 * 1024,
+    });
+    const storeRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().startsWith(stack.env.S3_ENDPOINT)) storeRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+
+    await signIn(page, stack.origin, 'Grace');
+    const png = makePng(1280, 1366);
+    expect(png.length).toBeGreaterThan(5 * 1024 * 1024);
+    await dropFile(page, 'sunset.png', 'image/png', png);
+
+    const row = page.getByRole('listitem', { name: 'sunset.png' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+
+    const progress = (await page.evaluate('window.__progress')) as Array<[number, number]>;
+    const max = png.length;
+    const intermediate = progress.filter(([v, m]) => m === max && v > 0 && v < max);
+    expect(intermediate.length, JSON.stringify(progress)).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)).toEqual([max, max]);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]![0]).toBeGreaterThanOrEqual(progress[i - 1]![0]);
+    expect(await row.locator('.percent').textContent()).toBe('100%');
+    expect(await row.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('100%');
+
+    const preview = row.getByRole('img', { name: 'Preview of sunset.png' });
+    await preview.waitFor();
+    await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1280);
+
+    const keys = await listKeys(stack.admin, stack.bucket);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^uploads\/dev-grace\/[0-9a-f]{32}-sunset\.png$/);
+    expect((await getBytes(stack.admin, stack.bucket, keys[0]!)).equals(png)).toBe(true);
+    // The file went straight to the store, never through the API server.
+    expect(storeRequests.filter((r) => r.startsWith('PUT'))).toEqual([`PUT /${stack.bucket}/${keys[0]}`]);
+
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(DOCS, 'screenshot.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('refuses a disallowed file with its message and requests nothing', async () => {
+    const page = await stack.browser.newPage();
+    await signIn(page, stack.origin, 'Linus');
+    await page.waitForLoadState('networkidle');
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+
+    const path = join(work, 'notes.html');
+    writeFileSync(path, '<script>alert(1)</script>');
+    await page.locator('input[type=file]').setInputFiles(path);
+
+    const row = page.getByRole('listitem', { name: 'notes.html' });
+    await expect.poll(() => row.getAttribute('data-status')).toBe('refused');
+    expect(await row.getByRole('alert').textContent()).toMatch(/Type "text\/html" is not allowed; allowed types: image\/jpeg/);
+    await page.waitForTimeout(300);
+    expect(requests).toEqual([]);
+    expect(await listKeys(stack.admin, stack.bucket, 'uploads/dev-linus/')).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels an upload in flight: the row says so and nothing is stored', async () => {
+    const page = await stack.browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 5,
+      downloadThroughput: 50 * 1024 * 1024,
+      uploadThroughput: 512 * 1024,
+    });
+    await signIn(page, stack.origin, 'Barbara');
+    const path = join(work, 'movie.mp4');
+    writeFileSync(path, Buffer.alloc(8 * 1024 * 1024, 1));
+    await page.locator('input[type=file]').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'movie.mp4' });
+    await expect.poll(() => row.getAttribute('data-status')).toBe('uploading');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
+    expect(await listKeys(stack.admin, stack.bucket, 'uploads/dev-barbara/')).toEqual([]);
+    await page.close();
+  });
+});

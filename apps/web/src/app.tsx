@@ -1,0 +1,60 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { SignInForm } from './features/auth/sign-in-form';
+import { UploadPanel } from './features/upload/upload-panel';
+import { readInitialToken, storeToken } from './lib/auth-token';
+import { createTrpcClient, queryClient, trpc } from './lib/trpc';
+
+export interface Session {
+  token: string;
+  name: string;
+}
+
+function nameInToken(token: string): string {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { name?: string; sub?: string };
+    return payload.name ?? payload.sub ?? 'you';
+  } catch {
+    return 'you';
+  }
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(() => {
+    const token = readInitialToken();
+    return token ? { token, name: nameInToken(token) } : null;
+  });
+  const tokenRef = useRef(session?.token ?? null);
+  tokenRef.current = session?.token ?? null;
+  const [trpcClient] = useState(() => createTrpcClient(() => tokenRef.current));
+
+  const signIn = (token: string) => {
+    storeToken(token);
+    setSession({ token, name: nameInToken(token) });
+  };
+  const signOut = () => {
+    storeToken(null);
+    setSession(null);
+  };
+
+  return (
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <main className="app">
+          <header className="app-header">
+            <h1>Uploads</h1>
+            {session && (
+              <p>
+                Signed in as <strong>{session.name}</strong>{' '}
+                <button type="button" className="link" onClick={signOut}>
+                  Sign out
+                </button>
+              </p>
+            )}
+          </header>
+          {session ? <UploadPanel onUnauthorized={signOut} /> : <SignInForm onSignedIn={signIn} />}
+        </main>
+      </QueryClientProvider>
+    </trpc.Provider>
+  );
+}

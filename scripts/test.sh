@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `pnpm test`: type checks and every test suite, against a real S3 (Ceph RGW, started here unless
+# S3_ENDPOINT is set) and Debian's Chromium. Ends with one line: "Tests: N passed, N failed".
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+
+export S3_DATA_DIR="${S3_DATA_DIR:-/tmp/typed-s3-uploads-test}" S3_PORT="${S3_PORT:-7481}" CEPH_MON_PORT="${CEPH_MON_PORT:-46790}"
+started=0
+if [[ -z "${S3_ENDPOINT:-}" ]]; then
+  env_lines="$(bash scripts/local-s3/ceph-rgw-start.sh)"
+  set -a
+  eval "$env_lines"
+  set +a
+  started=1
+fi
+cleanup() { if ((started)); then bash scripts/local-s3/ceph-rgw-stop.sh --purge >/dev/null 2>&1 || true; fi; }
+trap cleanup EXIT
+
+reports="$(pwd)/.test-reports"
+rm -rf "$reports" && mkdir -p "$reports"
+export VITEST_REPORTS_DIR="$reports"
+
+status=0
+pnpm exec turbo run typecheck test --env-mode=loose --concurrency=1 --log-order=grouped || status=$?
+
+node scripts/summarize-tests.mjs "$reports" || status=1
+exit "$status"
