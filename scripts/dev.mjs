@@ -39,17 +39,22 @@ env.NODE_ENV ??= 'development';
 
 execFileSync('pnpm', ['--silent', '--filter', '@app/server', 's3:setup'], { env, stdio: 'inherit', cwd: root });
 
-const children = [
-  spawn('pnpm', ['--filter', '@app/server', 'dev'], { env, stdio: 'inherit', cwd: root }),
-  spawn('pnpm', ['--filter', '@app/web', 'dev'], { env: { ...env, WEB_PORT: webPort }, stdio: 'inherit', cwd: root }),
-];
+// Each in its own process group, so stopping reaches pnpm's grandchildren (tsx, vite) too.
+const run = (filter) => spawn('pnpm', ['--filter', filter, 'dev'], { env: { ...env, WEB_PORT: webPort }, stdio: 'inherit', cwd: root, detached: true });
+const children = [run('@app/server'), run('@app/web')];
 setTimeout(() => console.log(`\n  Uploads are running: open ${webUrl}  (Ctrl-C stops everything)\n`), 2500);
 
 let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
   if (startedS3) {
     try {
       execFileSync('bash', [join(root, 'scripts/local-s3/ceph-rgw-stop.sh')], { env, stdio: 'inherit' });

@@ -10,7 +10,9 @@ export async function spaPlugin(app: FastifyInstance, { root }: { root: string }
   }
   await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' || request.url.startsWith('/trpc')) {
+    const path = request.url.split('?')[0] ?? '';
+    // Client-side routes get the app; a missing file (a path with an extension) or API path gets a 404.
+    if (request.method !== 'GET' || path.startsWith('/trpc') || /\.[a-z0-9]+$/i.test(path)) {
       return reply.code(404).send({ error: 'Not Found', message: `${request.method} ${request.url} does not exist.` });
     }
     return reply.sendFile('index.html');

@@ -1,0 +1,80 @@
+import { ensureLocalS3 } from '@app/test-utils';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+/** Runs src/server.ts as `pnpm start` would, with exactly the given environment. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(TSX, [SERVER], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the server process', () => {
+  it('refuses to start with a bad environment and names the variable', async () => {
+    const { child, output } = startServer({ S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32), UPLOAD_MAX_BYTES: '-5' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output()).toContain('S3_BUCKET: is required');
+    expect(output()).toContain('UPLOAD_MAX_BYTES');
+  });
+
+  it('serves the SPA and the API on one origin, and shuts down cleanly on SIGTERM', async () => {
+    const s3 = await ensureLocalS3();
+    const dist = mkdtempSync(join(tmpdir(), 'spa-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>spa</title>');
+    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const { child, output } = startServer({
+      NODE_ENV: 'production',
+      PORT: port,
+      S3_BUCKET: 'process-test',
+      S3_REGION: s3.S3_REGION,
+      S3_ENDPOINT: s3.S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
+      AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      WEB_DIST_DIR: dist,
+    });
+    try {
+      await waitFor(() => output().includes('Server listening'), 'the server to listen');
+      const base = `http://127.0.0.1:${port}`;
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
+      expect(await (await fetch(`${base}/`)).text()).toContain('<title>spa</title>');
+      expect(await (await fetch(`${base}/files/deep/link`)).text()).toContain('<title>spa</title>');
+      expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
+      expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+      expect((await fetch(`${base}/trpc/nope`)).status).toBe(404);
+      const devSignIn = await fetch(`${base}/trpc/auth.devSignIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":"x"}',
+      });
+      expect(devSignIn.status).toBe(403); // off by default in production
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output()).toContain('"msg":"shutting down"');
+  });
+});
