@@ -2,6 +2,7 @@
 // `pnpm dev`: a local Ceph RGW (unless S3_ENDPOINT is set), the bucket and its CORS rule, then the
 // API server (tsx watch) and the SPA (Vite), with development defaults for everything unset.
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,11 @@ const env = { ...process.env };
 const webPort = env.WEB_PORT ?? '5173';
 const webUrl = `http://127.0.0.1:${webPort}`;
 let startedS3 = false;
+
+if (!existsSync(join(root, 'node_modules/.modules.yaml'))) {
+  console.log('dev: installing dependencies (pnpm install) ...');
+  execFileSync('pnpm', ['install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit' });
+}
 
 if (!env.S3_ENDPOINT) {
   env.S3_DATA_DIR ??= join(tmpdir(), 'typed-s3-uploads-dev');

@@ -4,6 +4,20 @@
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
+# A fresh clone: install the workspace first.
+[[ -f node_modules/.modules.yaml ]] || pnpm install --frozen-lockfile
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+if [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test: installing Debian's chromium ..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+  else
+    echo "test: Chromium is missing: apt-get install chromium (or set CHROMIUM_PATH)" >&2
+    exit 1
+  fi
+fi
+
 export S3_DATA_DIR="${S3_DATA_DIR:-/tmp/typed-s3-uploads-test}" S3_PORT="${S3_PORT:-7481}" CEPH_MON_PORT="${CEPH_MON_PORT:-46790}"
 started=0
 if [[ -z "${S3_ENDPOINT:-}" ]]; then
