@@ -1,28 +1,55 @@
-import type { UploadStorage } from '@app/api';
+import {
+  defaultLimits,
+  type Limits,
+  type RateLimiter,
+  type UploadPolicy,
+  type UploadStorage,
+  type UsageCache,
+} from '@app/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Auth } from './auth';
-import type { Config } from './env';
+import { createLimitStores } from './limits';
 import { spaPlugin } from './plugins/spa';
 import { trpcPlugin } from './plugins/trpc';
 
 export interface AppDeps {
-  config: Pick<Config, 'policy'> & { webDistDir?: string | undefined };
+  config: {
+    policy: UploadPolicy;
+    limits?: Limits;
+    /** Built SPA to serve from this origin. */
+    webDistDir?: string | undefined;
+    /** The bucket's origin, allowed by the SPA's Content Security Policy. */
+    storeOrigin?: string | undefined;
+    /** Limits shared by every instance through Redis; in this process when unset. */
+    redisUrl?: string | undefined;
+  };
   auth: Auth;
   storage: UploadStorage;
+  /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
+  limiter?: RateLimiter;
+  usage?: UsageCache;
   logger?: FastifyServerOptions['logger'];
 }
 
+/** API bodies are small JSON; anything bigger is refused before it is parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger,
-    bodyLimit: 1024 * 1024,
-    // A request's URL may hold tRPC input; signed URLs are only ever in responses, which are not logged.
-    routerOptions: { maxParamLength: 5000 },
-  });
+export async function buildApp({ config, auth, storage, limiter, usage, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
+
+  const stores = await createLimitStores(config.redisUrl, app.log);
+  app.addHook('onClose', () => stores.close());
 
   app.get('/healthz', async () => ({ ok: true }));
-  await app.register(trpcPlugin, { auth, storage, policy: config.policy });
-  if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir });
+  await app.register(trpcPlugin, {
+    auth,
+    storage,
+    policy: config.policy,
+    limits: config.limits ?? defaultLimits,
+    limiter: limiter ?? stores.limiter,
+    usage: usage ?? stores.usage,
+  });
+  if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });
   return app;
 }

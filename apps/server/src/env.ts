@@ -1,4 +1,4 @@
-import { DEFAULT_ALLOWED_TYPES, MAX_URL_TTL_SECONDS, MiB, normalizeContentType, type UploadPolicy } from '@app/api';
+import { DEFAULT_ALLOWED_TYPES, defaultLimits, type Limits, MAX_URL_TTL_SECONDS, MiB, normalizeContentType, type UploadPolicy } from '@app/api';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -11,6 +11,8 @@ const list = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const count = (what: string) => z.coerce.number({ error: `must be a number of ${what}` }).int().min(0, `must be 0 (off) or more ${what}`);
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
@@ -48,6 +50,12 @@ const baseSchema = z.object({
     AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
     WEB_ORIGINS: list.pipe(z.array(z.url({ error: 'must be origins such as http://localhost:5173' }))),
     WEB_DIST_DIR: z.string().optional(),
+    REDIS_URL: z.url({ error: 'must be a URL such as redis://127.0.0.1:6379' }).optional(),
+    RATE_LIMIT_REQUEST_URL_PER_MINUTE: count('calls').default(defaultLimits.requestUrl.limit),
+    RATE_LIMIT_COMPLETE_PER_MINUTE: count('calls').default(defaultLimits.complete.limit),
+    UPLOAD_QUOTA_BYTES: count('bytes').default(defaultLimits.quotaBytes ?? 0),
+    STAGING_MAX_AGE_SECONDS: count('seconds').default(86_400),
+    STAGING_SWEEP_INTERVAL_SECONDS: count('seconds').default(3600),
   });
 
 const envSchema = baseSchema.superRefine((env, ctx) => {
@@ -60,6 +68,13 @@ const envSchema = baseSchema.superRefine((env, ctx) => {
     }
     if (env.AUTH_DEV_SIGN_IN && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_SIGN_IN'], message: 'needs AUTH_JWT_SECRET to sign dev tokens' });
+    }
+    if (env.STAGING_MAX_AGE_SECONDS <= env.UPLOAD_URL_TTL_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STAGING_MAX_AGE_SECONDS'],
+        message: `must be longer than UPLOAD_URL_TTL_SECONDS (${env.UPLOAD_URL_TTL_SECONDS}), or uploads in progress would be swept`,
+      });
     }
     if (!env.S3_REGION && !env.AWS_REGION) {
       ctx.addIssue({ code: 'custom', path: ['S3_REGION'], message: 'is required (or AWS_REGION), e.g. us-east-1' });
@@ -75,6 +90,7 @@ const setupSchema = baseSchema.pick({
   S3_ENDPOINT: true,
   S3_FORCE_PATH_STYLE: true,
   WEB_ORIGINS: true,
+  STAGING_MAX_AGE_SECONDS: true,
 });
 
 export interface Config {
@@ -94,6 +110,9 @@ export interface Config {
   };
   webOrigins: string[];
   webDistDir: string | undefined;
+  limits: Limits;
+  redisUrl: string | undefined;
+  staging: { maxAgeSeconds: number; sweepIntervalSeconds: number };
 }
 
 /** Thrown when the environment is invalid; the message names each bad variable. */
@@ -121,9 +140,13 @@ function s3Of(env: z.output<typeof setupSchema>): Config['s3'] {
 }
 
 /** The subset the bucket setup command needs. */
-export function loadSetupConfig(source: Source = process.env): Pick<Config, 's3' | 'webOrigins'> {
+export function loadSetupConfig(source: Source = process.env): Pick<Config, 's3' | 'webOrigins'> & { stagingMaxAgeSeconds: number } {
   const env = parse(setupSchema, source);
-  return { s3: s3Of(env), webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin) };
+  return {
+    s3: s3Of(env),
+    webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin),
+    stagingMaxAgeSeconds: env.STAGING_MAX_AGE_SECONDS,
+  };
 }
 
 /** Reads and validates the environment once. The only reader of `process.env`. */
@@ -150,5 +173,12 @@ export function loadConfig(source: Source = process.env): Config {
     },
     webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin),
     webDistDir: env.WEB_DIST_DIR,
+    limits: {
+      requestUrl: { limit: env.RATE_LIMIT_REQUEST_URL_PER_MINUTE, windowSeconds: 60 },
+      complete: { limit: env.RATE_LIMIT_COMPLETE_PER_MINUTE, windowSeconds: 60 },
+      quotaBytes: env.UPLOAD_QUOTA_BYTES || null,
+    },
+    redisUrl: env.REDIS_URL,
+    staging: { maxAgeSeconds: env.STAGING_MAX_AGE_SECONDS, sweepIntervalSeconds: env.STAGING_SWEEP_INTERVAL_SECONDS },
   };
 }

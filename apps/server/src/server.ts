@@ -4,6 +4,8 @@ import { createAuth } from './auth';
 import { EnvError, loadConfig } from './env';
 import { createS3Client } from './storage/s3-client';
 import { createS3Storage } from './storage/s3-storage';
+import { storeOriginOf } from './storage/store-origin';
+import { sweepStaging } from './storage/sweep';
 
 let config;
 try {
@@ -18,15 +20,28 @@ const webDistDir =
   config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
 
 const client = createS3Client(config.s3);
-const app = await buildApp({
-  config: { ...config, webDistDir },
-  auth: createAuth(config.auth),
-  storage: createS3Storage(client, config.s3.bucket),
-  logger: {
-    level: config.logLevel,
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  },
-});
+const storage = createS3Storage(client, config.s3.bucket);
+const storeOrigin = await storeOriginOf(storage);
+
+let app;
+try {
+  app = await buildApp({
+    config: { policy: config.policy, limits: config.limits, webDistDir, storeOrigin, redisUrl: config.redisUrl },
+    auth: createAuth(config.auth),
+    storage,
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
+const sweep = () =>
+  sweepStaging(client, config.s3.bucket, maxAgeSeconds)
+    .then((report) => report.deleted && app.log.info(report, 'swept stale staged uploads'))
+    .catch((error: unknown) => app.log.warn({ err: error }, 'staging sweep failed; will retry'));
+const sweeper = sweepIntervalSeconds > 0 ? setInterval(sweep, sweepIntervalSeconds * 1000).unref() : undefined;
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -34,6 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    clearInterval(sweeper);
     app
       .close()
       .then(() => {

@@ -36,7 +36,7 @@ describe('the API over HTTP (app.inject, real S3)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.data.method).toBe('PUT');
-    expect(res.data.key).toMatch(/^uploads\/alice\/[0-9a-f]{32}-cat\.png$/);
+    expect(res.data.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
     expect(new URL(res.data.url).searchParams.get('X-Amz-SignedHeaders')).toBe(
       'content-length;content-type;host;x-amz-meta-declared-size;x-amz-meta-declared-type',
     );
@@ -147,7 +147,7 @@ describe('the API over HTTP (app.inject, real S3)', () => {
     const signIn = await mutate(t.app, 'auth.devSignIn', { name: 'Ada Lovelace' });
     expect(signIn.data.user).toEqual({ id: 'dev-ada-lovelace', name: 'Ada Lovelace' });
     const res = await mutate(t.app, 'upload.requestUrl', png, signIn.data.token);
-    expect(res.data.key.startsWith('uploads/dev-ada-lovelace/')).toBe(true);
+    expect(res.data.key.startsWith('staging/dev-ada-lovelace/')).toBe(true);
   });
 
   it('never logs tokens or signed URLs', () => {

@@ -9,7 +9,7 @@ const base = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audi
 describe('tokens from an identity provider (JWKS over HTTP)', () => {
   let server: Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');

@@ -1,15 +1,14 @@
 import { defaultUploadPolicy } from '@app/api';
-import { getBytes, listKeys } from '@app/test-utils';
+import { getBytes, listKeys, makePng } from '@app/test-utils';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutate, signToken, startTestApp } from './harness';
 
-/** A real PNG signature followed by random bytes. */
+/** A real 4x4 PNG, padded with random bytes (after IEND) or cut to `size`. */
 function pngBytes(size: number): Buffer {
-  const bytes = randomBytes(size);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes);
-  return bytes;
+  const png = makePng(4, 4);
+  return Buffer.concat([png, randomBytes(Math.max(0, size - png.length))]).subarray(0, size);
 }
 
 async function putTo(url: string, headers: Record<string, string>, body: Buffer) {
@@ -49,11 +48,13 @@ describe('uploads against the real store (Ceph RGW)', () => {
     expect((await putTo(target.url, target.headers, body)).status).toBe(200);
 
     const done = await mutate(t.app, 'upload.complete', { key: target.key }, token);
-    expect(done.data).toMatchObject({ key: target.key, size: body.length, contentType: 'image/png' });
+    const finalKey = target.key.replace(/^staging\//, 'uploads/');
+    expect(done.data).toMatchObject({ key: finalKey, size: body.length, contentType: 'image/png' });
     const download = await fetch(done.data.url);
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(body)).toBe(true);
-    expect((await getBytes(t.admin, t.bucket, target.key)).equals(body)).toBe(true);
+    expect(await stored()).toEqual([finalKey]);
+    expect((await getBytes(t.admin, t.bucket, finalKey)).equals(body)).toBe(true);
   });
 
   it('POST: uploads through the signed form and completes', async () => {
@@ -63,7 +64,7 @@ describe('uploads against the real store (Ceph RGW)', () => {
     expect(res.status, res.text).toBe(204);
     const done = await mutate(t.app, 'upload.complete', { key: target.key }, token);
     expect(done.data.size).toBe(body.length);
-    expect((await getBytes(t.admin, t.bucket, target.key)).equals(body)).toBe(true);
+    expect((await getBytes(t.admin, t.bucket, done.data.key)).equals(body)).toBe(true);
   });
 
   describe('the store itself refuses, and nothing is stored', () => {
@@ -129,7 +130,7 @@ describe('uploads against the real store (Ceph RGW)', () => {
 
     it('POST with another key', async () => {
       const target = await request({ fileName: 'a.png', contentType: 'image/png', size: 1000, method: 'POST' });
-      const key = target.key.replace('uploads/carol/', 'uploads/mallory/');
+      const key = target.key.replace('staging/carol/', 'staging/mallory/');
       const res = await postTo(target.url, { ...target.fields, key }, pngBytes(1000), 'image/png');
       expect(res.status).toBe(403);
       expect(await stored()).toEqual(expect.not.arrayContaining([target.key, key]));

@@ -1,7 +1,7 @@
 import { defaultUploadPolicy, type UploadPolicy } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage, setupBucket } from '@app/server/storage';
+import { createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
 import { adminClient, createTestBucket, ensureLocalS3, launchChromium } from '@app/test-utils';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,8 @@ export async function startStack({ policy = defaultUploadPolicy }: { policy?: Up
     devSignIn: true,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy, webDistDir: DIST }, auth, storage: createS3Storage(client, bucket) });
+  const storage = createS3Storage(client, bucket);
+  const app = await buildApp({ config: { policy, webDistDir: DIST, storeOrigin: await storeOriginOf(storage) }, auth, storage });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   await setupBucket(admin, { bucket, origins: [origin] });

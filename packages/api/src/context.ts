@@ -1,3 +1,4 @@
+import type { Limits, RateLimiter, UsageCache } from './limits';
 import type { UploadPolicy } from './policy';
 
 /** A signed-in user, as the server's auth layer verified it. */
@@ -23,6 +24,8 @@ export interface StoredObject {
   size: number;
   contentType: string | undefined;
   metadata: Record<string, string>;
+  /** Identifies this version of the object: reads and copies are made conditional on it. */
+  etag: string;
 }
 
 /**
@@ -33,8 +36,19 @@ export interface UploadStorage {
   presignPut(request: SignRequest): Promise<{ url: string; headers: Record<string, string> }>;
   presignPost(request: SignRequest): Promise<{ url: string; fields: Record<string, string> }>;
   headObject(key: string): Promise<StoredObject | null>;
+  /** The first `length` bytes of this exact version; throws `VersionChangedError` if it changed. */
+  readStart(key: string, length: number, etag: string): Promise<Uint8Array>;
+  /** Copies this exact version to `target` (metadata included); throws `VersionChangedError` if it changed. */
+  copyObject(source: string, target: string, etag: string): Promise<void>;
   deleteObject(key: string): Promise<void>;
+  /** Total bytes stored under a prefix. */
+  sumBytes(prefix: string): Promise<number>;
   presignGet(key: string, expiresIn: number): Promise<string>;
+}
+
+/** The object changed between two steps (someone re-used its upload URL). */
+export class VersionChangedError extends Error {
+  override name = 'VersionChangedError';
 }
 
 export interface Context {
@@ -45,5 +59,10 @@ export interface Context {
   policy: UploadPolicy;
   /** Issues a token for a name; null when dev sign-in is off. */
   devSignIn: ((name: string) => Promise<{ token: string; user: User }>) | null;
+  limits: Limits;
+  limiter: RateLimiter;
+  usage: UsageCache;
+  /** Sets a response header (Retry-After); absent when called without HTTP. */
+  setHeader?: (name: string, value: string) => void;
   now?: () => Date;
 }

@@ -4,9 +4,12 @@ import { appRouter } from './router';
 import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
+export { checkContent, SNIFF_BYTES } from './content';
 export type { Context, SignRequest, StoredObject, UploadStorage, User } from './context';
-export { DECLARED_SIZE_META, DECLARED_TYPE_META } from './context';
-export { generateKey, KEY_PATTERN, slugify, userPrefix } from './key';
+export { DECLARED_SIZE_META, DECLARED_TYPE_META, VersionChangedError } from './context';
+export * from './key';
+export * from './limits';
+export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
 export * from './policy';
 export * from './schemas';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateKey, KEY_PATTERN, slugify, userPrefix } from './key';
+import { finalKeyOf, FINAL_KEY_PATTERN, generateKey, slugify, STAGED_KEY_PATTERN, userPrefix } from './key';
 
 const hostile = [
   '../../etc/passwd',
@@ -17,10 +17,12 @@ const hostile = [
 describe('keys', () => {
   it.each(hostile)('keeps %j inside the user prefix and the documented shape', async (name) => {
     const key = await generateKey('alice', name, 'image/png');
-    expect(key).toMatch(KEY_PATTERN);
-    expect(key.startsWith('uploads/alice/')).toBe(true);
+    expect(key).toMatch(STAGED_KEY_PATTERN);
+    expect(key.startsWith('staging/alice/')).toBe(true);
     expect(key.split('/')).toHaveLength(3);
     expect(key).not.toMatch(/\.\.|%|\\|[\u0000-\u001f\u202a-\u202e]/);
+    expect(finalKeyOf(key)).toMatch(FINAL_KEY_PATTERN);
+    expect(finalKeyOf(key).startsWith('uploads/alice/')).toBe(true);
   });
 
   it('keeps a readable slug of the name', () => {
@@ -31,9 +33,8 @@ describe('keys', () => {
 
   it('hashes user ids that are not path-safe, so they cannot climb out', async () => {
     for (const id of ['../bob', 'auth0|123', 'a/b', 'h-alice', '']) {
-      const prefix = await userPrefix(id);
-      expect(prefix).toMatch(/^uploads\/h-[0-9a-f]{40}\/$/);
-      expect(await generateKey(id, 'x.png', 'image/png')).toMatch(KEY_PATTERN);
+      expect(await userPrefix(id)).toMatch(/^uploads\/h-[0-9a-f]{40}\/$/);
+      expect(await generateKey(id, 'x.png', 'image/png')).toMatch(STAGED_KEY_PATTERN);
     }
     expect(await userPrefix('../bob')).not.toBe(await userPrefix('a/b'));
     expect(await userPrefix('google-oauth2.123')).toBe('uploads/google-oauth2.123/');

@@ -1,19 +1,43 @@
 import { extensionFor } from './policy';
 
-/** Every key this API issues has this shape: `uploads/<user>/<32 hex>-<slug>.<ext>`. */
-export const KEY_PATTERN = /^uploads\/[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}\/[0-9a-f]{32}-[a-z0-9-]{1,60}\.[a-z0-9]{1,8}$/;
+/** Uploads land here first; only `complete` moves a verified file to `uploads/`. */
+export const STAGING_ROOT = 'staging/';
+export const FINAL_ROOT = 'uploads/';
 
-const SAFE_USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+const SEGMENT = '[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}';
+const NAME = '[0-9a-f]{32}-[a-z0-9-]{1,60}\\.[a-z0-9]{1,8}';
+
+/** Every key `requestUrl` issues: `staging/<user>/<32 hex>-<slug>.<ext>`. */
+export const STAGED_KEY_PATTERN = new RegExp(`^staging/${SEGMENT}/${NAME}$`);
+/** Every verified file: `uploads/<user>/<32 hex>-<slug>.<ext>`. */
+export const FINAL_KEY_PATTERN = new RegExp(`^uploads/${SEGMENT}/${NAME}$`);
+
+const SAFE_USER_ID = new RegExp(`^${SEGMENT}$`);
 
 /**
- * The key prefix that belongs to a user. Ids that are not plain path-safe tokens (an identity
- * provider's `sub` may contain `/` or `|`) are hashed, so a user id can never leave `uploads/`.
+ * The path segment that belongs to a user. Ids that are not plain path-safe tokens (an identity
+ * provider's `sub` may contain `/` or `|`) are hashed, so a user id can never leave its prefix.
  */
-export async function userPrefix(userId: string): Promise<string> {
-  if (SAFE_USER_ID.test(userId) && !userId.startsWith('h-')) return `uploads/${userId}/`;
+export async function userSegment(userId: string): Promise<string> {
+  if (SAFE_USER_ID.test(userId) && !userId.startsWith('h-')) return userId;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(userId));
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `uploads/h-${hex.slice(0, 40)}/`;
+  return `h-${hex.slice(0, 40)}`;
+}
+
+/** `uploads/<user>/`: where a user's verified files live. */
+export async function userPrefix(userId: string): Promise<string> {
+  return `${FINAL_ROOT}${await userSegment(userId)}/`;
+}
+
+/** `staging/<user>/`: where a user's uploads wait for `complete`. */
+export async function stagingPrefix(userId: string): Promise<string> {
+  return `${STAGING_ROOT}${await userSegment(userId)}/`;
+}
+
+/** The final key a staged key is promoted to. */
+export function finalKeyOf(stagedKey: string): string {
+  return FINAL_ROOT + stagedKey.slice(STAGING_ROOT.length);
 }
 
 /**
@@ -34,11 +58,8 @@ export function slugify(fileName: string): string {
   return slug || 'file';
 }
 
-function randomId(): string {
-  return crypto.randomUUID().replaceAll('-', '');
-}
-
-/** A fresh, unguessable key under the user's prefix. */
+/** A fresh, unguessable staging key under the user's prefix. */
 export async function generateKey(userId: string, fileName: string, contentType: string): Promise<string> {
-  return `${await userPrefix(userId)}${randomId()}-${slugify(fileName)}.${extensionFor(contentType)}`;
+  const id = crypto.randomUUID().replaceAll('-', '');
+  return `${await stagingPrefix(userId)}${id}-${slugify(fileName)}.${extensionFor(contentType)}`;
 }

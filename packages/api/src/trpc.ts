@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
+import { RateLimitedError } from './limits';
 
 interface IssueLike {
   path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -20,6 +21,9 @@ function pathOf(issue: IssueLike): string {
 const t = initTRPC.context<Context>().create({
   /** Validation errors name the field: `size: must be a whole number of bytes`. */
   errorFormatter({ shape, error }) {
+    if (error.cause instanceof RateLimitedError) {
+      return { ...shape, data: { ...shape.data, retryAfterSeconds: error.cause.retryAfterSeconds } };
+    }
     const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : null;
     if (!issues) return shape;
     const fields: Record<string, string[]> = {};

@@ -6,11 +6,16 @@ import { createS3Client } from '../storage/s3-client';
 async function main() {
   const config = loadSetupConfig();
   const client = createS3Client(config.s3);
-  const report = await setupBucket(client, { bucket: config.s3.bucket, origins: config.webOrigins });
+  const report = await setupBucket(client, {
+    bucket: config.s3.bucket,
+    origins: config.webOrigins,
+    stagingMaxAgeSeconds: config.stagingMaxAgeSeconds,
+  });
   const where = config.s3.endpoint ?? 'AWS';
   console.log(
     `s3:setup: bucket "${config.s3.bucket}" on ${where}: ${report.bucketCreated ? 'created' : 'exists'}; ` +
-      `CORS for ${config.webOrigins.join(', ')}: ${report.corsChanged ? 'applied' : 'already up to date'}`,
+      `CORS for ${config.webOrigins.join(', ')}: ${report.corsChanged ? 'applied' : 'already up to date'}; ` +
+      `staging expiry rule: ${report.lifecycle}`,
   );
   client.destroy();
 }

@@ -1,4 +1,4 @@
-import { appRouter, type AppRouter, type UploadPolicy, type UploadStorage } from '@app/api';
+import { appRouter, type AppRouter, type Limits, type RateLimiter, type UploadPolicy, type UploadStorage, type UsageCache } from '@app/api';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
@@ -7,10 +7,16 @@ export interface TrpcPluginOptions {
   auth: Auth;
   storage: UploadStorage;
   policy: UploadPolicy;
+  limits: Limits;
+  limiter: RateLimiter;
+  usage: UsageCache;
 }
 
+/** A browser batches a handful of calls; more in one request is abuse. */
+export const MAX_BATCH_SIZE = 10;
+
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
-export async function trpcPlugin(app: FastifyInstance, { auth, storage, policy }: TrpcPluginOptions) {
+export async function trpcPlugin(app: FastifyInstance, { auth, ...shared }: TrpcPluginOptions) {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
   });
@@ -19,14 +25,15 @@ export async function trpcPlugin(app: FastifyInstance, { auth, storage, policy }
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      async createContext({ req }) {
+      maxBatchSize: MAX_BATCH_SIZE,
+      async createContext({ req, res }) {
         const verified = await auth.verify(req.headers.authorization);
         return {
+          ...shared,
           user: verified.user,
           authError: 'error' in verified ? verified.error : undefined,
-          storage,
-          policy,
           devSignIn: auth.devSignIn,
+          setHeader: (name: string, value: string) => void res.header(name, value),
         };
       },
       onError({ error, path, req }) {

@@ -1,14 +1,31 @@
 import {
   CreateBucketCommand,
   GetBucketCorsCommand,
+  GetBucketLifecycleConfigurationCommand,
   HeadBucketCommand,
   PutBucketCorsCommand,
+  PutBucketLifecycleConfigurationCommand,
   type CORSRule,
+  type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { STAGING_ROOT } from '@app/api';
 
-/** Our rule's ID: rules with other IDs are the operator's and are kept as they are. */
+/** Our rules' ID: rules with other IDs are the operator's and are kept as they are. */
 export const CORS_RULE_ID = 'typed-s3-uploads';
+export const LIFECYCLE_RULE_ID = 'typed-s3-uploads-staging';
+
+/** Staged uploads that were never completed expire; so do abandoned multipart uploads. */
+export function lifecycleRule(maxAgeSeconds: number): LifecycleRule {
+  const days = Math.max(1, Math.ceil(maxAgeSeconds / 86_400));
+  return {
+    ID: LIFECYCLE_RULE_ID,
+    Status: 'Enabled',
+    Filter: { Prefix: STAGING_ROOT },
+    Expiration: { Days: days },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: days },
+  };
+}
 
 export function corsRule(origins: string[]): CORSRule {
   return {
@@ -27,6 +44,8 @@ export interface SetupReport {
   bucketCreated: boolean;
   corsChanged: boolean;
   rules: CORSRule[];
+  /** 'applied', 'unchanged', or 'unsupported' (the server's sweep then does the work). */
+  lifecycle: 'applied' | 'unchanged' | 'unsupported';
 }
 
 /**
@@ -35,7 +54,7 @@ export interface SetupReport {
  */
 export async function setupBucket(
   client: S3Client,
-  { bucket, origins }: { bucket: string; origins: string[] },
+  { bucket, origins, stagingMaxAgeSeconds = 86_400 }: { bucket: string; origins: string[]; stagingMaxAgeSeconds?: number },
 ): Promise<SetupReport> {
   if (origins.length === 0) throw new Error('WEB_ORIGINS is empty: name the origin(s) the browser uploads from.');
   let bucketCreated = false;
@@ -61,7 +80,29 @@ export async function setupBucket(
   if (!same) {
     await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }));
   }
-  return { bucketCreated, corsChanged: !same, rules };
+  const lifecycle = await setupLifecycle(client, bucket, lifecycleRule(stagingMaxAgeSeconds));
+  return { bucketCreated, corsChanged: !same, rules, lifecycle };
+}
+
+async function setupLifecycle(client: S3Client, bucket: string, ours: LifecycleRule): Promise<SetupReport['lifecycle']> {
+  let current: LifecycleRule[] = [];
+  try {
+    current = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 501 || status === 405) return 'unsupported';
+    if (status !== 404) throw error;
+  }
+  const existing = current.find((rule) => rule.ID === LIFECYCLE_RULE_ID);
+  if (existing && JSON.stringify(existing) === JSON.stringify({ ...existing, ...ours })) return 'unchanged';
+  const rules = [...current.filter((rule) => rule.ID !== LIFECYCLE_RULE_ID), ours];
+  try {
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
+  } catch (error) {
+    if (statusOf(error) === 501) return 'unsupported';
+    throw error;
+  }
+  return 'applied';
 }
 
 function normalize(rule: CORSRule) {

@@ -1,3 +1,5 @@
-export { CORS_RULE_ID, corsRule, setupBucket } from './bucket-setup';
+export { CORS_RULE_ID, corsRule, LIFECYCLE_RULE_ID, lifecycleRule, setupBucket } from './bucket-setup';
 export { createS3Client } from './s3-client';
 export { createS3Storage } from './s3-storage';
+export { sweepStaging } from './sweep';
+export { storeOriginOf } from './store-origin';

@@ -1,19 +1,33 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { UploadStorage } from '@app/api';
+import { VersionChangedError, type UploadStorage } from '@app/api';
 
 const metaHeader = (name: string) => `x-amz-meta-${name}`;
 
+const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
 function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+  const name = (error as { name?: string })?.name;
+  return name === 'NotFound' || name === 'NoSuchKey' || statusOf(error) === 404;
+}
+
+/** A precondition on the version failed (412), or the object is gone (404): it changed. */
+async function sameVersion<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (statusOf(error) === 412 || isNotFound(error)) throw new VersionChangedError(`${key} changed`, { cause: error });
+    throw error;
+  }
 }
 
 /** `UploadStorage` on any S3-compatible store. */
@@ -58,11 +72,45 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
     async headObject(key) {
       try {
         const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return { size: out.ContentLength ?? 0, contentType: out.ContentType, metadata: out.Metadata ?? {} };
+        return { size: out.ContentLength ?? 0, contentType: out.ContentType, metadata: out.Metadata ?? {}, etag: out.ETag ?? '' };
       } catch (error) {
         if (isNotFound(error)) return null;
         throw error;
       }
+    },
+
+    readStart(key, length, etag) {
+      return sameVersion(key, async () => {
+        const out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
+        );
+        return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
+      });
+    },
+
+    async copyObject(source, target, etag) {
+      await sameVersion(source, () =>
+        client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: target,
+            CopySource: `${bucket}/${source.split('/').map(encodeURIComponent).join('/')}`,
+            CopySourceIfMatch: etag,
+            MetadataDirective: 'COPY',
+          }),
+        ),
+      );
+    },
+
+    async sumBytes(prefix) {
+      let total = 0;
+      let token: string | undefined;
+      do {
+        const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const object of out.Contents ?? []) total += object.Size ?? 0;
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return total;
     },
 
     async deleteObject(key) {

@@ -1,43 +1,35 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
-import { KEY_PATTERN } from '../key';
+import { FINAL_KEY_PATTERN, finalKeyOf, STAGED_KEY_PATTERN } from '../key';
+import { defaultLimits } from '../limits';
 import { MiB } from '../policy';
-import { alice, bob, setup } from '../test/caller';
+import { alice, bob, pngBytes, setup } from '../test/caller';
 
-async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; cause?: unknown }> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
+    if (error instanceof TRPCError) return { code: error.code, message: error.message, cause: error.cause };
     throw error;
   }
   throw new Error('expected the call to fail');
 }
 
 const png = { fileName: 'cat.png', contentType: 'image/png', size: 1234 };
+const meta = (size: number, type = 'image/png') => ({ [DECLARED_SIZE_META]: String(size), [DECLARED_TYPE_META]: type });
 
 describe('upload.requestUrl', () => {
-  it('signs a PUT by default, with the exact type, size and declared metadata', async () => {
+  it('signs a PUT to a staging key, with the exact type, size and declared metadata', async () => {
     const { caller, memory } = setup();
     const out = await caller.upload.requestUrl(png);
     expect(out.method).toBe('PUT');
     if (out.method !== 'PUT') return;
-    expect(out.key).toMatch(KEY_PATTERN);
-    expect(out.key.startsWith('uploads/alice/')).toBe(true);
-    expect(out.key.endsWith('-cat.png')).toBe(true);
+    expect(out.key).toMatch(STAGED_KEY_PATTERN);
+    expect(out.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
     expect(out.headers['Content-Type']).toBe('image/png');
     expect(out.expiresAt).toBe('2026-01-01T00:05:00.000Z');
-    expect(memory.signed).toEqual([
-      {
-        method: 'PUT',
-        key: out.key,
-        contentType: 'image/png',
-        size: 1234,
-        expiresIn: 300,
-        metadata: { [DECLARED_SIZE_META]: '1234', [DECLARED_TYPE_META]: 'image/png' },
-      },
-    ]);
+    expect(memory.signed).toEqual([{ method: 'PUT', key: out.key, contentType: 'image/png', size: 1234, expiresIn: 300, metadata: meta(1234) }]);
   });
 
   it('signs a POST form when asked', async () => {
@@ -63,7 +55,7 @@ describe('upload.requestUrl', () => {
 
   it('refuses a disallowed type with BAD_REQUEST naming the allowed types', async () => {
     const { caller, memory } = setup();
-    const { code, message } = await codeOf(caller.upload.requestUrl({ ...png, contentType: 'text/html' }));
+    const { code, message } = await failure(caller.upload.requestUrl({ ...png, contentType: 'text/html' }));
     expect(code).toBe('BAD_REQUEST');
     expect(message).toContain('text/html');
     expect(message).toContain('image/png, image/webp');
@@ -71,99 +63,155 @@ describe('upload.requestUrl', () => {
   });
 
   it('refuses a file over the limit with PAYLOAD_TOO_LARGE naming the limit', async () => {
-    const { caller } = setup();
-    const { code, message } = await codeOf(caller.upload.requestUrl({ ...png, size: 100 * MiB + 1 }));
+    const { code, message } = await failure(setup().caller.upload.requestUrl({ ...png, size: 100 * MiB + 1 }));
     expect(code).toBe('PAYLOAD_TOO_LARGE');
     expect(message).toContain('100 MiB');
   });
 
   it('names the bad field in malformed input', async () => {
-    const { caller } = setup();
-    const { code, message } = await codeOf(caller.upload.requestUrl({ ...png, size: 1.5 }));
+    const { code, message } = await failure(setup().caller.upload.requestUrl({ ...png, size: 1.5 }));
     expect(code).toBe('BAD_REQUEST');
     expect(message).toContain('size');
   });
 
   it('requires a signed-in user', async () => {
-    const { code } = await codeOf(setup(null).caller.upload.requestUrl(png));
-    expect(code).toBe('UNAUTHORIZED');
+    expect((await failure(setup(null).caller.upload.requestUrl(png))).code).toBe('UNAUTHORIZED');
   });
 
   it('reports an unreachable store as SERVICE_UNAVAILABLE and keeps the cause', async () => {
     const { caller, memory } = setup();
     const cause = new Error('connect ECONNREFUSED');
     memory.failWith(cause);
-    const error = await caller.upload.requestUrl(png).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCError);
-    expect((error as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
-    expect((error as TRPCError).cause).toBe(cause);
+    const error = await failure(caller.upload.requestUrl(png));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('limits calls per user, with TOO_MANY_REQUESTS and Retry-After', async () => {
+    const limits = { ...defaultLimits, requestUrl: { limit: 3, windowSeconds: 60 } };
+    const { caller, as, headers } = setup(alice, { limits });
+    for (let i = 0; i < 3; i++) await caller.upload.requestUrl(png);
+    const { code, message } = await failure(caller.upload.requestUrl(png));
+    expect(code).toBe('TOO_MANY_REQUESTS');
+    expect(message).toMatch(/try again in \d+ s/);
+    expect(Number(headers['Retry-After'])).toBeGreaterThan(0);
+    await expect(as(bob).upload.requestUrl(png)).resolves.toBeDefined();
+  });
+
+  it('refuses to sign past the storage quota, counting reservations of earlier signatures', async () => {
+    const limits = { ...defaultLimits, quotaBytes: 3000 };
+    const { caller } = setup(alice, { limits });
+    await caller.upload.requestUrl(png);
+    await caller.upload.requestUrl(png);
+    const { code, message } = await failure(caller.upload.requestUrl(png));
+    expect(code).toBe('PAYLOAD_TOO_LARGE');
+    expect(message).toMatch(/quota is 2\.9 KiB: 2\.4 KiB are in use/);
   });
 });
 
 describe('upload.complete', () => {
-  async function uploaded(size = 1234, contentType = 'image/png', meta?: Record<string, string>) {
+  async function uploaded(body = pngBytes(1234), type = 'image/png', metadata = meta(body.length, type)) {
     const ctx = setup();
-    const { key } = await ctx.caller.upload.requestUrl({ ...png, size, contentType });
-    ctx.memory.put(key, {
-      size,
-      contentType,
-      metadata: meta ?? { [DECLARED_SIZE_META]: String(size), [DECLARED_TYPE_META]: contentType },
-    });
-    return { ...ctx, key };
+    const target = await ctx.caller.upload.requestUrl({ ...png, size: Math.max(1, Number(metadata[DECLARED_SIZE_META])), contentType: type });
+    ctx.memory.put(target.key, body, type, metadata);
+    return { ...ctx, key: target.key, body };
   }
 
-  it('returns size, type and a download URL for the uploaded object', async () => {
-    const { caller, key } = await uploaded();
+  it('verifies the staged file, promotes it to its final key and links to it', async () => {
+    const { caller, key, memory, body } = await uploaded();
+    const finalKey = finalKeyOf(key);
+    expect(finalKey).toMatch(FINAL_KEY_PATTERN);
     await expect(caller.upload.complete({ key })).resolves.toEqual({
-      key,
+      key: finalKey,
       size: 1234,
       contentType: 'image/png',
-      url: `https://store.test/bucket/${key}?get=1`,
+      url: `https://store.test/bucket/${finalKey}?get=1`,
     });
+    expect(memory.objects.has(key)).toBe(false);
+    expect(memory.objects.get(finalKey)?.body).toEqual(body);
   });
 
-  it('deletes an object whose size differs from what was signed, and says why', async () => {
-    const { caller, key, memory } = await uploaded(1234, 'image/png', { [DECLARED_SIZE_META]: '999', [DECLARED_TYPE_META]: 'image/png' });
-    const { code, message } = await codeOf(caller.upload.complete({ key }));
+  it('is idempotent, and a second upload through the same URL never replaces the final file', async () => {
+    const { caller, key, memory, body } = await uploaded();
+    await caller.upload.complete({ key });
+    memory.put(key, pngBytes(1234).fill(7, 100), 'image/png', meta(1234));
+    const again = await caller.upload.complete({ key });
+    expect(again.key).toBe(finalKeyOf(key));
+    expect(memory.objects.get(finalKeyOf(key))?.body).toEqual(body);
+    expect(memory.objects.has(key)).toBe(false);
+  });
+
+  it('deletes a file whose size differs from what was signed, and says why', async () => {
+    const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', meta(999));
+    const { code, message } = await failure(caller.upload.complete({ key }));
     expect(code).toBe('BAD_REQUEST');
     expect(message).toMatch(/size is 1\.2 KiB but 999 bytes was signed/);
-    expect(memory.objects.has(key)).toBe(false);
+    expect(memory.objects.size).toBe(0);
   });
 
-  it('deletes an object whose type differs from what was signed', async () => {
-    const { caller, key, memory } = await uploaded(1234, 'image/png', { [DECLARED_SIZE_META]: '1234', [DECLARED_TYPE_META]: 'image/jpeg' });
-    const { code, message } = await codeOf(caller.upload.complete({ key }));
+  it('deletes a file whose type differs from what was signed', async () => {
+    const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', meta(1234, 'image/jpeg'));
+    const { code, message } = await failure(caller.upload.complete({ key }));
     expect(code).toBe('BAD_REQUEST');
     expect(message).toContain('"image/jpeg" was signed');
-    expect(memory.objects.has(key)).toBe(false);
+    expect(memory.objects.size).toBe(0);
+  });
+
+  it('deletes HTML sent as image/png, and promotes nothing', async () => {
+    const html = new TextEncoder().encode('<!doctype html><script>alert(document.cookie)</script>');
+    const { caller, key, memory } = await uploaded(html);
+    const { code, message } = await failure(caller.upload.complete({ key }));
+    expect(code).toBe('BAD_REQUEST');
+    expect(message).toMatch(/removed: its content is not image\/png/);
+    expect(memory.objects.size).toBe(0);
+  });
+
+  it('refuses a file that changed between the check and the copy with CONFLICT', async () => {
+    const { caller, key, memory } = await uploaded();
+    const copy = memory.storage.copyObject;
+    memory.storage.copyObject = async (...args) => {
+      memory.put(key, pngBytes(1234), 'image/png', meta(1234));
+      return copy(...args);
+    };
+    expect((await failure(caller.upload.complete({ key }))).code).toBe('CONFLICT');
+    expect(memory.objects.has(finalKeyOf(key))).toBe(false);
   });
 
   it("refuses another user's key with FORBIDDEN, without asking the store", async () => {
     const { key, as, memory } = await uploaded();
-    memory.failWith(new Error('the store must not be asked'));
-    const { code } = await codeOf(as(bob).upload.complete({ key }));
-    expect(code).toBe('FORBIDDEN');
-    memory.failWith(null);
+    memory.asked.length = 0;
+    expect((await failure(as(bob).upload.complete({ key }))).code).toBe('FORBIDDEN');
+    expect(memory.asked).toEqual([]);
     expect(memory.objects.has(key)).toBe(true);
   });
 
-  it('refuses keys that climb out of the prefix', async () => {
+  it('refuses keys that climb out of the prefix or are not staging keys', async () => {
     const { caller } = setup();
-    for (const key of ['uploads/alice/../bob/x.png', 'uploads/alice/%2F..%2Fbob.png', 'uploads/alice/x']) {
-      expect((await codeOf(caller.upload.complete({ key }))).code).toBe('BAD_REQUEST');
+    for (const key of ['staging/alice/../bob/x.png', 'staging/alice/%2F..%2Fbob.png', 'staging/alice/x']) {
+      expect((await failure(caller.upload.complete({ key }))).code).toBe('BAD_REQUEST');
     }
-    expect((await codeOf(caller.upload.complete({ key: 'uploads/alicex/0.png' }))).code).toBe('FORBIDDEN');
+    expect((await failure(caller.upload.complete({ key: 'staging/alicex/0.png' }))).code).toBe('FORBIDDEN');
+    expect((await failure(caller.upload.complete({ key: `uploads/alice/${'a'.repeat(32)}-x.png` }))).code).toBe('FORBIDDEN');
   });
 
   it('answers NOT_FOUND when nothing was uploaded', async () => {
     const { caller } = setup();
     const { key } = await caller.upload.requestUrl(png);
-    expect((await codeOf(caller.upload.complete({ key }))).code).toBe('NOT_FOUND');
+    expect((await failure(caller.upload.complete({ key }))).code).toBe('NOT_FOUND');
+  });
+
+  it('re-checks the quota against the bucket before promoting', async () => {
+    const ctx = setup(alice, { limits: { ...defaultLimits, quotaBytes: 2000 } });
+    const { key } = await ctx.caller.upload.requestUrl(png);
+    ctx.memory.put(key, pngBytes(1234), 'image/png', meta(1234));
+    ctx.memory.put(`uploads/alice/${'b'.repeat(32)}-old.png`, pngBytes(1000), 'image/png', meta(1000));
+    expect((await failure(ctx.caller.upload.complete({ key }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(ctx.memory.objects.has(key)).toBe(false);
   });
 
   it('is only for signed-in users', async () => {
     const { key, as } = await uploaded();
-    expect((await codeOf(as(null).upload.complete({ key }))).code).toBe('UNAUTHORIZED');
+    expect((await failure(as(null).upload.complete({ key }))).code).toBe('UNAUTHORIZED');
   });
 });
 
@@ -174,19 +222,8 @@ describe('upload.policy and auth.devSignIn', () => {
     expect(policy.allowedTypes).toContain('video/mp4');
   });
 
-  it('signs in through the injected dev sign-in, and refuses when it is off', async () => {
-    const { caller } = setup(null);
-    await expect(caller.auth.devSignIn({ name: '  Ada ' })).resolves.toMatchObject({ user: { name: 'Ada' } });
-    const ctx = setup(null);
-    const off = (await import('../index')).createCaller({ user: null, storage: ctx.memory.storage, policy: (await ctx.caller.upload.policy()), devSignIn: null });
-    expect((await codeOf(off.auth.devSignIn({ name: 'Ada' }))).code).toBe('FORBIDDEN');
-    expect((await codeOf(caller.auth.devSignIn({ name: '   ' }))).code).toBe('BAD_REQUEST');
-  });
-
-  it('keeps alice and bob apart', async () => {
-    const { caller, as } = setup();
-    expect((await caller.upload.requestUrl(png)).key.startsWith('uploads/alice/')).toBe(true);
-    expect((await as(bob).upload.requestUrl(png)).key.startsWith('uploads/bob/')).toBe(true);
-    expect(alice.id).not.toBe(bob.id);
+  it('signs in through the injected dev sign-in', async () => {
+    await expect(setup(null).caller.auth.devSignIn({ name: '  Ada ' })).resolves.toMatchObject({ user: { name: 'Ada' } });
+    expect((await failure(setup(null).caller.auth.devSignIn({ name: '   ' }))).code).toBe('BAD_REQUEST');
   });
 });

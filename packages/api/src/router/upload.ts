@@ -1,12 +1,14 @@
 import { TRPCError } from '@trpc/server';
+import { completeUpload } from '../complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
-import { generateKey, KEY_PATTERN, userPrefix } from '../key';
-import { checkFile, formatBytes, normalizeContentType } from '../policy';
+import { generateKey } from '../key';
+import { checkFile, normalizeContentType } from '../policy';
+import { reserveQuota } from '../quota';
+import { enforceRateLimit } from '../rate-limit';
 import { completeInput, completeOutput, policyOutput, requestUrlInput, requestUrlOutput } from '../schemas/upload';
 import { callStorage } from '../storage-error';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 
-/** A download link lives as long as an upload link, so the preview after `complete` works at once. */
 export const uploadRouter = router({
   /** The effective policy, so the browser checks files with the server's numbers. */
   policy: publicProcedure.output(policyOutput).query(({ ctx }) => ({
@@ -15,10 +17,12 @@ export const uploadRouter = router({
     urlTtlSeconds: ctx.policy.urlTtlSeconds,
   })),
 
+  /** Signs an upload of exactly this type and size to a fresh staging key. */
   requestUrl: protectedProcedure
     .input(requestUrlInput)
     .output(requestUrlOutput)
     .mutation(async ({ ctx, input }) => {
+      await enforceRateLimit(ctx, 'requestUrl');
       const contentType = normalizeContentType(input.contentType);
       const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
       if (violation) {
@@ -27,6 +31,7 @@ export const uploadRouter = router({
           message: violation.message,
         });
       }
+      await reserveQuota(ctx, input.size);
       const key = await generateKey(ctx.user.id, input.fileName, contentType);
       const expiresIn = ctx.policy.urlTtlSeconds;
       const now = ctx.now?.() ?? new Date();
@@ -46,42 +51,15 @@ export const uploadRouter = router({
       return { method: 'PUT' as const, key, expiresAt, url, headers };
     }),
 
+  /** Verifies the uploaded file and makes it final; answers with a short-lived download link. */
   complete: protectedProcedure
     .input(completeInput)
     .output(completeOutput)
     .mutation(async ({ ctx, input }) => {
-      const { key } = input;
-      // Checked before any storage call, so the answer never reveals whether another user's key exists.
-      if (!key.startsWith(await userPrefix(ctx.user.id))) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'This key does not belong to you.' });
-      }
-      if (!KEY_PATTERN.test(key)) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'key: not a key issued by upload.requestUrl.' });
-      }
-      const object = await callStorage(() => ctx.storage.headObject(key));
-      if (!object) {
-        throw new TRPCError({
-          code: 'NOT_FOUND',
-          message: 'No file was uploaded under this key (or its upload link expired): upload it, then call complete.',
-        });
-      }
-      const declaredSize = Number(object.metadata[DECLARED_SIZE_META]);
-      const declaredType = object.metadata[DECLARED_TYPE_META];
-      const storedType = normalizeContentType(object.contentType ?? '');
-      const problem =
-        object.size !== declaredSize
-          ? `its size is ${formatBytes(object.size)} but ${formatBytes(declaredSize)} was signed`
-          : storedType !== declaredType
-            ? `its type is "${storedType}" but "${declaredType}" was signed`
-            : checkFile(ctx.policy, { type: storedType, size: object.size })?.message;
-      if (problem) {
-        await callStorage(() => ctx.storage.deleteObject(key));
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `The uploaded file was removed: ${problem}`,
-        });
-      }
+      await enforceRateLimit(ctx, 'complete');
+      const { key, object } = await completeUpload(ctx, input.key);
+      // A download link lives as long as an upload link, so the preview after `complete` works at once.
       const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds));
-      return { key, size: object.size, contentType: storedType, url };
+      return { key, size: object.size, contentType: normalizeContentType(object.contentType ?? ''), url };
     }),
 });

@@ -1,5 +1,7 @@
 import type { Context, User } from '../context';
 import { createCaller } from '../index';
+import { defaultLimits, type Limits } from '../limits';
+import { createMemoryRateLimiter, createMemoryUsageCache } from '../memory-limits';
 import { defaultUploadPolicy, type UploadPolicy } from '../policy';
 import { memoryStorage } from './memory-storage';
 
@@ -7,14 +9,32 @@ export const alice: User = { id: 'alice', name: 'Alice' };
 export const bob: User = { id: 'bob', name: 'Bob' };
 
 /** A caller with a real context around an in-memory store. */
-export function setup(user: User | null = alice, policy: UploadPolicy = defaultUploadPolicy) {
+export function setup(
+  user: User | null = alice,
+  { policy = defaultUploadPolicy, limits = defaultLimits }: { policy?: UploadPolicy; limits?: Limits } = {},
+) {
   const memory = memoryStorage();
+  const limiter = createMemoryRateLimiter();
+  const usage = createMemoryUsageCache();
+  const headers: Record<string, string> = {};
   const ctx = (u: User | null): Context => ({
     user: u,
     storage: memory.storage,
     policy,
+    limits,
+    limiter,
+    usage,
+    setHeader: (name, value) => (headers[name] = value),
     devSignIn: async (name) => ({ token: `token-for-${name}`, user: { id: `dev-${name}`, name } }),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
-  return { memory, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)) };
+  return { memory, headers, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)) };
+}
+
+/** Bytes that start with a real PNG signature and header. */
+export function pngBytes(size: number): Uint8Array {
+  const head = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0];
+  const bytes = new Uint8Array(size);
+  bytes.set(head.slice(0, size));
+  return bytes;
 }

@@ -1,0 +1,35 @@
+import { createMemoryRateLimiter, createMemoryUsageCache, type RateLimiter, type UsageCache } from '@app/api';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
+import { createRedisRateLimiter, createRedisUsageCache } from './redis-limits';
+
+export interface LimitStores {
+  limiter: RateLimiter;
+  usage: UsageCache;
+  close(): Promise<void>;
+}
+
+/**
+ * Rate-limit and usage stores: in Redis when `redisUrl` is set (shared by all instances), else in
+ * this process. Connects at once, so a wrong REDIS_URL fails the start instead of every request.
+ */
+export async function createLimitStores(redisUrl: string | undefined, log: FastifyBaseLogger): Promise<LimitStores> {
+  if (!redisUrl) {
+    return { limiter: createMemoryRateLimiter(), usage: createMemoryUsageCache(), close: async () => {} };
+  }
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 });
+  redis.on('error', (error) => log.warn({ err: error }, 'Redis connection error'));
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`REDIS_URL: cannot connect (${(error as Error).message})`, { cause: error });
+  }
+  return {
+    limiter: createRedisRateLimiter(redis, log),
+    usage: createRedisUsageCache(redis, log),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { curlPut } from './curl-upload';
+import type { BenchS3 } from './local-s3';
+import { requestPutUrl } from './presign';
+import { openBlank, openSignedIn, spaUpload, xhrPut, type FileOnDisk } from './spa-page';
+import type { SpaStack } from './spa-stack';
+import { atLeastRatio, atMost, makeRow, rotate, type Row } from './stats';
+import type { TestFiles } from './test-files';
+
+export interface BrowserOptions {
+  rounds: number;
+  sizesMiB: number[];
+  /** The size the SPA ≥ 0.9 × bare XHR target applies to. */
+  targetSizeMiB: number;
+  log: (line: string) => void;
+}
+
+type Variant = 'spa' | 'xhr' | 'curl';
+const VARIANTS: Variant[] = ['spa', 'xhr', 'curl'];
+const UPLOAD_TIMEOUT_MS = 120_000;
+
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+
+/** SPA vs bare XHR vs curl, same file, same store, variant order rotated each round. */
+export async function browserSection(stack: SpaStack, s3: BenchS3, files: TestFiles, o: BrowserOptions): Promise<{ rows: Row[]; notes: string[] }> {
+  const { server, browser } = stack;
+  const blank = await openBlank(browser, server.origin);
+  let user = 0;
+
+  async function trial(variant: Variant, file: FileOnDisk): Promise<{ ms: number; gap?: number }> {
+    try {
+      if (variant === 'spa') {
+        const page = await openSignedIn(browser, server.origin, `Bench ${++user}`);
+        try {
+          const t = await spaUpload(page, file, UPLOAD_TIMEOUT_MS);
+          return { ms: t.ms, gap: t.maxGapMs };
+        } finally {
+          await page.close();
+        }
+      }
+      const target = await requestPutUrl(server.origin, { name: file.name, type: 'video/mp4', size: file.size });
+      return { ms: variant === 'xhr' ? await xhrPut(blank, file, target) : await curlPut(file.path, target) };
+    } finally {
+      await s3.emptyBucket(); // the store keeps objects in RAM
+    }
+  }
+
+  const rows: Row[] = [];
+  try {
+    const smallest = files.get(Math.min(...o.sizesMiB));
+    for (const v of VARIANTS) await trial(v, smallest); // warm-up, discarded
+    for (const sizeMiB of o.sizesMiB) {
+      const file = files.get(sizeMiB);
+      const speed: Record<Variant, number[]> = { spa: [], xhr: [], curl: [] };
+      const gaps: number[] = [];
+      for (let round = 0; round < o.rounds; round++) {
+        for (const v of rotate(VARIANTS, round)) {
+          const t = await trial(v, file);
+          speed[v].push(mbps(file.size, t.ms));
+          if (t.gap !== undefined) gaps.push(t.gap);
+          o.log(`  browser ${sizeMiB} MiB round ${round + 1}/${o.rounds} ${v}: ${mbps(file.size, t.ms).toFixed(0)} MB/s`);
+        }
+      }
+      const judged = sizeMiB === o.targetSizeMiB;
+      rows.push(
+        makeRow({
+          metric: `SPA upload ${sizeMiB} MiB vs bare XHR`,
+          unit: 'MB/s',
+          samples: speed.spa,
+          baseline: { metric: 'bare XHR', samples: speed.xhr },
+          ...(judged && { target: atLeastRatio(0.9) }),
+        }),
+        makeRow({ metric: `SPA upload ${sizeMiB} MiB vs curl -T`, unit: 'MB/s', samples: speed.spa, baseline: { metric: 'curl', samples: speed.curl } }),
+        makeRow({ metric: `bare XHR PUT ${sizeMiB} MiB`, unit: 'MB/s', samples: speed.xhr }),
+        makeRow({ metric: `curl -T ${sizeMiB} MiB`, unit: 'MB/s', samples: speed.curl }),
+        makeRow({ metric: `SPA progress max gap ${sizeMiB} MiB`, unit: 'ms', samples: gaps, target: atMost(250, 'ms', 'max') }),
+      );
+    }
+  } finally {
+    await blank.close();
+  }
+  const notes = [
+    `${o.rounds} rounds per size, order of SPA / bare XHR / curl rotated each round, one discarded warm-up of each; MB = 10^6 bytes.`,
+    'SPA time: file input change → row data-status="done" (requestUrl + PUT + complete); XHR: PUT only (page clock); curl: its time_total.',
+    'Progress gap: longest interval between successive <progress> value changes (MutationObserver init script).',
+  ];
+  return { rows, notes };
+}

@@ -1,0 +1,48 @@
+/** Sections, in the order they run: cheap and deterministic first, the store-heavy ones last. */
+export const SECTIONS = ['weight', 'signing', 'bytes', 'browser', 'footprint'] as const;
+export type SectionId = (typeof SECTIONS)[number];
+
+export interface Options {
+  only: SectionId[];
+  quick: boolean;
+  /** Profile the server child when a signing target is missed (default on; --no-profile turns it off). */
+  profileOnMiss: boolean;
+  signing: { rounds: number; seconds: number; warmupSeconds: number };
+  bytes: { rounds: number; sizesMiB: [number, number] };
+  browser: { rounds: number; sizesMiB: number[]; targetSizeMiB: number };
+  footprint: { rounds: number; loadRounds: number; loadSeconds: number };
+}
+
+/**
+ * `pnpm bench [--only signing,bytes,browser,weight,footprint] [--no-profile]`; BENCH_QUICK=1 for
+ * short rounds; BENCH_SIGNING_SECONDS to choose the signing round length.
+ * The issue asks for 10 s signing rounds; 4 variants × 3 rounds × 10 s would leave too little of
+ * the 5-minute budget for the rest, so the default is 6 s rounds (printed with the results).
+ */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  let only: SectionId[] = [...SECTIONS];
+  let profileOnMiss = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue;
+    if (arg === '--no-profile') profileOnMiss = false;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg.startsWith('--only=') ? arg.slice('--only='.length) : argv[++i];
+      const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+      if (bad.length || names.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(',')} (got "${value ?? ''}")`);
+      only = SECTIONS.filter((s) => names.includes(s));
+    } else throw new Error(`unknown argument "${arg}" (usage: pnpm bench [--only ${SECTIONS.join(',')}] [--no-profile])`);
+  }
+  const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+  const seconds = Number(env.BENCH_SIGNING_SECONDS) || (quick ? 2 : 6);
+  return {
+    only,
+    quick,
+    profileOnMiss,
+    signing: { rounds: 3, seconds, warmupSeconds: quick ? 1 : 2 },
+    bytes: { rounds: 3, sizesMiB: [1, 256] },
+    browser: { rounds: 3, sizesMiB: [16, 256], targetSizeMiB: 256 },
+    footprint: { rounds: 3, loadRounds: 3, loadSeconds: quick ? 1 : 3 },
+  };
+}

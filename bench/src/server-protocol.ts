@@ -1,0 +1,20 @@
+import type { S3Env } from '@app/test-utils';
+
+/** What the parent passes to server-child.ts (as JSON in BENCH_SERVER_CONFIG). */
+export interface ServerChildConfig {
+  s3: S3Env;
+  bucket: string;
+  jwtSecret: string;
+  maxBytes: number;
+  webDistDir: string | undefined;
+}
+
+export type ChildRequest = { id: number; type: 'cpu' | 'bytes' | 'profile-start' | 'exit' } | { id: number; type: 'profile-stop'; path: string };
+
+export type ChildReply =
+  | { type: 'ready'; port: number }
+  | { type: 'cpu'; micros: number }
+  | { type: 'bytes'; read: number; written: number }
+  | { type: 'profiling' }
+  | { type: 'profile'; path: string }
+  | { type: 'bye' };

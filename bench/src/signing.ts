@@ -1,0 +1,101 @@
+import { summarizeCpuProfile } from './cpu-profile';
+import { checkTarget, runLoad, trpcTarget, type LoadResult, type LoadTarget } from './load';
+import { startServerChild } from './server-handle';
+import type { ServerChildConfig } from './server-protocol';
+import { atLeastRatio, makeRow, rotate, type Row } from './stats';
+
+export interface SigningOptions {
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** Profile the product's requestUrl when a target is missed (adds one short load run). */
+  profileOnMiss: boolean;
+  profileDir: string;
+  log: (line: string) => void;
+}
+
+const VARIANTS: LoadTarget[] = [
+  { id: 'bare', label: 'bare Fastify GET', method: 'GET', path: '/bench/bare' },
+  trpcTarget('noop', 'tRPC no-op mutation', '/bench-trpc/noop'),
+  trpcTarget('naive', 'naive tRPC+getSignedUrl', '/bench-trpc/naive'),
+  trpcTarget('requestUrl', 'upload.requestUrl', '/trpc/upload.requestUrl'),
+];
+
+interface Sample extends LoadResult {
+  cpuPerReq: number;
+}
+
+export async function signingSection(config: ServerChildConfig, o: SigningOptions): Promise<{ rows: Row[]; notes: string[] }> {
+  const server = await startServerChild(config);
+  const samples = new Map<string, Sample[]>(VARIANTS.map((v) => [v.id, []]));
+  const notes: string[] = [];
+  try {
+    for (const v of VARIANTS) await checkTarget(server.origin, v);
+    // JIT warm-up for every route, discarded, so round 1 is not the one paying for compilation.
+    for (const v of VARIANTS) await runLoad(server.origin, v, o.warmupSeconds);
+    for (let round = 0; round < o.rounds; round++) {
+      for (const v of rotate(VARIANTS, round)) {
+        const cpu0 = await server.cpuMicros();
+        const r = await runLoad(server.origin, v, o.seconds);
+        const cpu = (await server.cpuMicros()) - cpu0;
+        samples.get(v.id)!.push({ ...r, cpuPerReq: cpu / Math.max(1, r.total) });
+        o.log(`  signing round ${round + 1}/${o.rounds} ${v.label}: ${Math.round(r.reqPerSec)} req/s, p99 ${r.p99} ms`);
+        if (r.non2xx || r.errors) notes.push(`${v.label}, round ${round + 1}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+
+  const of = (id: string, pick: (s: Sample) => number) => samples.get(id)!.map(pick);
+  const label = (id: string) => VARIANTS.find((v) => v.id === id)!.label;
+  const rps = (id: string) => of(id, (s) => s.reqPerSec);
+  const rows: Row[] = [
+    makeRow({ metric: `${label('bare')} throughput`, unit: 'req/s', samples: rps('bare'), note: 'anchor ≈ 13,700' }),
+    makeRow({ metric: `${label('noop')} throughput`, unit: 'req/s', samples: rps('noop'), note: 'anchor ≈ 1,780' }),
+    makeRow({ metric: `${label('naive')} throughput`, unit: 'req/s', samples: rps('naive'), note: 'anchor ≈ 635' }),
+    makeRow({
+      metric: 'requestUrl throughput vs no-op',
+      unit: 'req/s',
+      samples: rps('requestUrl'),
+      baseline: { metric: 'no-op', samples: rps('noop') },
+      target: atLeastRatio(0.75),
+    }),
+    makeRow({
+      metric: 'requestUrl throughput vs naive',
+      unit: 'req/s',
+      samples: rps('requestUrl'),
+      baseline: { metric: 'naive', samples: rps('naive') },
+      target: atLeastRatio(2),
+    }),
+  ];
+  for (const v of VARIANTS) rows.push(makeRow({ metric: `${v.label} p50 latency`, unit: 'ms', samples: of(v.id, (s) => s.p50) }));
+  for (const v of VARIANTS) rows.push(makeRow({ metric: `${v.label} p99 latency`, unit: 'ms', samples: of(v.id, (s) => s.p99) }));
+  for (const v of VARIANTS) {
+    const cpu = of(v.id, (s) => s.cpuPerReq);
+    const baseline = v.id === 'requestUrl' ? { metric: 'no-op', samples: of('noop', (s) => s.cpuPerReq) } : undefined;
+    rows.push(makeRow({ metric: `${v.label} server CPU per request`, unit: 'µs', samples: cpu, ...(baseline && { baseline }) }));
+  }
+  notes.unshift(
+    `${o.rounds} rounds × ${o.seconds} s per variant (+${o.warmupSeconds} s discarded warm-up each), 64 connections, variant order rotated every round; ` +
+      'all variants on one product server child (buildApp + bench routes), autocannon in the parent process.',
+  );
+
+  if (o.profileOnMiss && rows.some((r) => r.pass === false)) {
+    o.log('  a signing target was missed: profiling upload.requestUrl');
+    const lines = await profileRequestUrl(config, o);
+    notes.push(`CPU profile of the server child under requestUrl load (top self time): ${lines.join('; ')}`);
+  }
+  return { rows, notes };
+}
+
+/** One load run of requestUrl against a fresh child started with --cpu-prof. */
+async function profileRequestUrl(config: ServerChildConfig, o: SigningOptions): Promise<string[]> {
+  const server = await startServerChild(config, { cpuProfileDir: o.profileDir });
+  try {
+    await runLoad(server.origin, VARIANTS[3]!, Math.max(3, Math.min(o.seconds, 5)));
+  } finally {
+    await server.close();
+  }
+  return summarizeCpuProfile(o.profileDir, server.pid, 12);
+}

@@ -1,0 +1,105 @@
+import type { Browser, Page } from 'playwright-core';
+import type { PutTarget } from './presign';
+
+/**
+ * Runs in the page before the app: stamps the file input's `change` (the user's pick), the first
+ * `data-status="done"`, and every `<progress>` value change, all on the page's own clock.
+ */
+const RECORDER = `
+  window.__bench = { changeAt: 0, doneAt: 0, progress: [] };
+  document.addEventListener('change', (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__bench.changeAt = performance.now();
+  }, true);
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      const el = r.target;
+      if (el instanceof HTMLProgressElement && r.attributeName === 'value') window.__bench.progress.push([now, el.value]);
+      else if (el instanceof HTMLElement && el.dataset.status === 'done' && !window.__bench.doneAt) window.__bench.doneAt = now;
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value', 'data-status'] });
+`;
+
+interface Recorded {
+  changeAt: number;
+  doneAt: number;
+  progress: Array<[number, number]>;
+}
+
+export interface FileOnDisk {
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** A fresh tab on the SPA, signed in through the dev sign-in form, with the server's policy loaded. */
+export async function openSignedIn(browser: Browser, origin: string, name: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.addInitScript(RECORDER);
+  // Until upload.policy answers the SPA applies the 100 MiB default, which would refuse 256 MiB.
+  const policy = page.waitForResponse((r) => r.url().includes('upload.policy') && r.ok(), { timeout: 15_000 }).catch(() => null);
+  await page.goto(origin);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('input[type=file]').waitFor({ state: 'attached', timeout: 15_000 });
+  await policy;
+  return page;
+}
+
+export interface SpaTiming {
+  /** From the input's change event to the row's data-status="done" (requestUrl + PUT + complete). */
+  ms: number;
+  /** Longest wait between two successive progress bar value changes. */
+  maxGapMs: number;
+  progressChanges: number;
+}
+
+/** The real flow: pick the file, wait for the row to say done. */
+export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number): Promise<SpaTiming> {
+  await page.evaluate('window.__bench.changeAt = 0; window.__bench.doneAt = 0; window.__bench.progress = [];');
+  await page.locator('input[type=file]').setInputFiles(file.path);
+  const row = `li[aria-label="${file.name}"]`;
+  const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `${row}[data-status="${s}"]`).join(', ');
+  await page.locator(settled).first().waitFor({ timeout: timeoutMs });
+  const status = await page.locator(row).first().getAttribute('data-status');
+  if (status !== 'done') {
+    const why = await page.locator(`${row} [role=alert]`).first().textContent({ timeout: 1000 }).catch(() => '');
+    throw new Error(`SPA upload of ${file.name} ended "${status}": ${why}`);
+  }
+  const rec = (await page.evaluate('window.__bench')) as Recorded;
+  let maxGapMs = 0;
+  for (let i = 1; i < rec.progress.length; i++) maxGapMs = Math.max(maxGapMs, rec.progress[i]![0] - rec.progress[i - 1]![0]);
+  return { ms: rec.doneAt - rec.changeAt, maxGapMs, progressChanges: rec.progress.length };
+}
+
+/** A blank page on the app's origin (so the bucket's CORS rule applies) holding only a file input. */
+export async function openBlank(browser: Browser, origin: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/bench/blank`);
+  return page;
+}
+
+/** A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms. */
+export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget): Promise<number> {
+  await page.locator('#f').setInputFiles(file.path);
+  const { status, ms } = await page.evaluate(
+    async ({ url, headers }) => {
+      const picked = (document.querySelector('#f') as HTMLInputElement).files?.[0];
+      if (!picked) return { status: -1, ms: 0 };
+      const t0 = performance.now();
+      const code = await new Promise<number>((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', url);
+        xhr.timeout = 300_000;
+        for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+        xhr.onload = () => resolve(xhr.status);
+        xhr.onerror = xhr.ontimeout = () => resolve(0);
+        xhr.send(picked);
+      });
+      return { status: code, ms: performance.now() - t0 };
+    },
+    { url: target.url, headers: target.headers },
+  );
+  if (status !== 200) throw new Error(`bare XHR PUT of ${file.name}: HTTP ${status}`);
+  return ms;
+}
