@@ -37,7 +37,8 @@ export async function browserSection(stack: SpaStack, s3: BenchS3, files: TestFi
           await page.close();
         }
       }
-      const target = await requestPutUrl(server.origin, { name: file.name, type: 'video/mp4', size: file.size });
+      // A fresh user per trial, so the per-user quota's reservations never add up across trials.
+      const target = await requestPutUrl(server.origin, { name: file.name, type: 'video/mp4', size: file.size }, `uploader-${++user}`);
       return { ms: variant === 'xhr' ? await xhrPut(blank, file, target) : await curlPut(file.path, target) };
     } finally {
       await s3.emptyBucket(); // the store keeps objects in RAM

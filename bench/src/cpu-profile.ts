@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The parts of a V8 .cpuprofile (node --cpu-prof) that self time needs. */
+/** The parts of a V8 .cpuprofile that self time needs. */
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
   samples: number[];
@@ -38,12 +38,10 @@ export function topSelfTime(profile: CpuProfile, limit: number): string[] {
     .map(([key, us]) => `${((100 * us) / Math.max(1, total)).toFixed(1)}% ${key}`);
 }
 
-/** Reads the profile that `node --cpu-prof` wrote for `pid` into `dir`. */
-export function summarizeCpuProfile(dir: string, pid: number, limit: number): string[] {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.split('.').includes(String(pid)));
-  if (!file) return [`no profile for pid ${pid} in ${dir}`];
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  return [...topSelfTime(profile, limit), `(profile: ${join(dir, file)})`];
+/** The top of a .cpuprofile file, plus where the file is for a closer look (Chrome DevTools). */
+export function summarizeCpuProfile(path: string, limit: number): string[] {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  return [...topSelfTime(profile, limit), `(profile: ${path})`];
 }
 
 // `tsx src/cpu-profile.ts FILE [N]` prints the top N self-time functions of any .cpuprofile.

@@ -24,7 +24,7 @@ type Kind = 'product' | 'bare';
 function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1' };
   if (kind === 'bare') return spawnNode(['-e', BARE_SERVER], base);
-  // Exactly the production environment of the README; nothing inherited from the bench's env.
+  // The production environment of the README; nothing inherited from the bench's env.
   return spawnNode([o.serverJs], {
     ...base,
     NODE_ENV: 'production',
@@ -37,6 +37,9 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     LOG_LEVEL: 'warn',
     WEB_DIST_DIR: o.webDistDir,
+    // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.
+    RATE_LIMIT_REQUEST_URL_PER_MINUTE: '1000000000',
+    UPLOAD_QUOTA_BYTES: String(2 ** 52),
   });
 }
 

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { summarizeCpuProfile } from './cpu-profile';
 import { checkTarget, runLoad, trpcTarget, type LoadResult, type LoadTarget } from './load';
 import { startServerChild } from './server-handle';
@@ -89,13 +91,18 @@ export async function signingSection(config: ServerChildConfig, o: SigningOption
   return { rows, notes };
 }
 
-/** One load run of requestUrl against a fresh child started with --cpu-prof. */
+/** One load run of requestUrl on a fresh child, profiled after a warm-up (so JIT compiling is not in it). */
 async function profileRequestUrl(config: ServerChildConfig, o: SigningOptions): Promise<string[]> {
-  const server = await startServerChild(config, { cpuProfileDir: o.profileDir });
+  const server = await startServerChild(config);
+  const path = join(o.profileDir, `requestUrl-${Date.now()}.cpuprofile`);
+  mkdirSync(o.profileDir, { recursive: true });
   try {
+    await runLoad(server.origin, VARIANTS[3]!, o.warmupSeconds);
+    await server.profileStart();
     await runLoad(server.origin, VARIANTS[3]!, Math.max(3, Math.min(o.seconds, 5)));
+    await server.profileStop(path);
   } finally {
     await server.close();
   }
-  return summarizeCpuProfile(o.profileDir, server.pid, 12);
+  return summarizeCpuProfile(path, 12);
 }

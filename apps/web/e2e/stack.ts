@@ -1,4 +1,4 @@
-import { defaultUploadPolicy, type UploadPolicy } from '@app/api';
+import { defaultUploadPolicy, type UploadPolicy, type UploadStorage } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
 import { createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
@@ -28,7 +28,15 @@ export async function startStack({ policy = defaultUploadPolicy }: { policy?: Up
     devSignIn: true,
     tokenTtlSeconds: 3600,
   });
-  const storage = createS3Storage(client, bucket);
+  const real = createS3Storage(client, bucket);
+  // "The store is down": the server's calls go to a closed port on loopback, as after a crash.
+  const deadClient = createS3Client(
+    { bucket, region: env.S3_REGION, endpoint: 'http://127.0.0.1:9', forcePathStyle: true },
+    { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
+  );
+  const dead = createS3Storage(deadClient, bucket);
+  let storeDown = false;
+  const storage = new Proxy(real, { get: (_, name: keyof UploadStorage) => (storeDown ? dead : real)[name] });
   const app = await buildApp({ config: { policy, webDistDir: DIST, storeOrigin: await storeOriginOf(storage) }, auth, storage });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -41,10 +49,15 @@ export async function startStack({ policy = defaultUploadPolicy }: { policy?: Up
     bucket,
     origin,
     browser,
+    /** Makes the server's store calls fail (connection refused) until switched back. */
+    setStoreDown(down: boolean) {
+      storeDown = down;
+    },
     async close() {
       await browser.close();
       await app.close();
       client.destroy();
+      deadClient.destroy();
       await drop();
       admin.destroy();
     },

@@ -121,6 +121,35 @@ describe('the SPA in Chromium, end to end', () => {
     await page.close();
   });
 
+  it('offers a retry when the store is unreachable during verification, and the retry completes', async () => {
+    const page = await stack.browser.newPage();
+    await signIn(page, stack.origin, 'Ken');
+    const png = makePng(64, 64);
+    const path = join(work, 'tiny.png');
+    writeFileSync(path, png);
+    const completes: number[] = [];
+    page.on('response', (r) => r.url().includes('upload.complete') && completes.push(r.status()));
+
+    const row = page.getByRole('listitem', { name: 'tiny.png' });
+    // The upload itself goes to the store from the browser; the server's own store calls then fail.
+    page.on('request', (r) => r.url().includes('upload.complete') && stack.setStoreDown(true));
+    await page.locator('input[type=file]').setInputFiles(path);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    expect(await row.getByRole('alert').textContent()).toMatch(/file store did not answer; try again/);
+    expect(completes).toEqual([503]);
+
+    page.removeAllListeners('request');
+    stack.setStoreDown(false);
+    await row.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(completes).toEqual([503, 200]);
+    const keys = await listKeys(stack.admin, stack.bucket);
+    const finalKey = keys.find((k) => k.startsWith('uploads/dev-ken/'));
+    expect(finalKey).toBeDefined();
+    expect((await getBytes(stack.admin, stack.bucket, finalKey!)).equals(png)).toBe(true);
+    await page.close();
+  });
+
   it('cancels an upload in flight: the row says so and nothing is stored', async () => {
     const page = await stack.browser.newPage();
     const cdp = await page.context().newCDPSession(page);

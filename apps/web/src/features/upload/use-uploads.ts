@@ -13,6 +13,8 @@ export interface UploadItem {
   status: UploadStatus;
   loaded: number;
   error?: string;
+  /** Set once the bytes are in the store: a retry then only repeats the verification. */
+  stagedKey?: string;
   result?: RouterOutputs['upload']['complete'];
 }
 
@@ -32,23 +34,36 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
   }, []);
 
   const run = useCallback(
-    async (id: string, file: File) => {
+    async (id: string, file: File, stagedKey?: string) => {
       const controller = new AbortController();
       controllers.current.set(id, controller);
       try {
-        const target = await utils.client.upload.requestUrl.mutate({ fileName: file.name, contentType: file.type, size: file.size });
-        if (controller.signal.aborted) throw new DOMException('Upload cancelled', 'AbortError');
-        update(id, { status: 'uploading' });
-        await xhrUpload(target, file, { signal: controller.signal, onProgress: ({ loaded }) => update(id, { loaded }) });
-        update(id, { status: 'verifying' });
-        const result = await utils.client.upload.complete.mutate({ key: target.key });
+        let key = stagedKey;
+        if (!key) {
+          const target = await utils.client.upload.requestUrl.mutate({ fileName: file.name, contentType: file.type, size: file.size });
+          if (controller.signal.aborted) throw new DOMException('Upload cancelled', 'AbortError');
+          update(id, { status: 'uploading' });
+          await xhrUpload(target, file, { signal: controller.signal, onProgress: ({ loaded }) => update(id, { loaded }) });
+          key = target.key;
+        }
+        update(id, { status: 'verifying', stagedKey: key });
+        const result = await utils.client.upload.complete.mutate({ key });
         update(id, { status: 'done', result, loaded: file.size });
       } catch (error) {
         if (error instanceof DOMException && error.name === 'AbortError') {
           update(id, { status: 'cancelled' });
         } else {
-          if (error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED') onUnauthorized();
-          update(id, { status: 'failed', error: messageOf(error) });
+          const code = error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
+          if (code === 'UNAUTHORIZED') onUnauthorized();
+          // Only a store or rate-limit hiccup is worth verifying again; a refused file must be re-uploaded.
+          const retryVerify = code === 'SERVICE_UNAVAILABLE' || code === 'TOO_MANY_REQUESTS';
+          setItems((all) =>
+            all.map((item) =>
+              item.id === id
+                ? { ...item, status: 'failed', error: messageOf(error), stagedKey: retryVerify ? item.stagedKey : undefined }
+                : item,
+            ),
+          );
         }
       } finally {
         controllers.current.delete(id);
@@ -79,8 +94,8 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
   const cancel = useCallback((id: string) => controllers.current.get(id)?.abort(), []);
   const retry = useCallback(
     (item: UploadItem) => {
-      update(item.id, { status: 'requesting', loaded: 0, error: undefined });
-      void run(item.id, item.file);
+      update(item.id, { status: 'requesting', loaded: item.stagedKey ? item.loaded : 0, error: undefined });
+      void run(item.id, item.file, item.stagedKey);
     },
     [run, update],
   );
