@@ -1,5 +1,5 @@
 import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
-import { defaultUploadPolicy, type UploadPolicy } from '@app/api';
+import { defaultUploadPolicy, type Limits, type UploadPolicy } from '@app/api';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
 import { createAuth } from '../src/auth';
@@ -25,12 +25,26 @@ export async function startTestApp({
   policy = defaultUploadPolicy,
   devSignIn = true,
   logger,
-}: { policy?: UploadPolicy; devSignIn?: boolean; logger?: Parameters<typeof buildApp>[0]['logger'] } = {}) {
+  limits,
+  redisUrl,
+  bucket: sharedBucket,
+  endpoint,
+}: {
+  policy?: UploadPolicy;
+  devSignIn?: boolean;
+  logger?: Parameters<typeof buildApp>[0]['logger'];
+  limits?: Limits;
+  redisUrl?: string;
+  /** Another instance's bucket, as when several servers share one store. */
+  bucket?: string;
+  /** Another store endpoint (a closed port, to play the store being down). */
+  endpoint?: string;
+} = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
-  const { bucket, drop } = await createTestBucket(admin, 'srv');
+  const { bucket, drop } = sharedBucket ? { bucket: sharedBucket, drop: async () => {} } : await createTestBucket(admin, 'srv');
   const client = createS3Client(
-    { bucket, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true },
+    { bucket, region: env.S3_REGION, endpoint: endpoint ?? env.S3_ENDPOINT, forcePathStyle: true },
     { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
   );
   const auth = createAuth({
@@ -41,7 +55,7 @@ export async function startTestApp({
     devSignIn,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy }, auth, storage: createS3Storage(client, bucket), logger });
+  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket), logger });
   return {
     app,
     env,
