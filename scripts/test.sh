@@ -6,14 +6,17 @@ cd "$(dirname "$0")/.."
 
 # A fresh clone: install the workspace first.
 [[ -f node_modules/.modules.yaml ]] || pnpm install --frozen-lockfile
-# The browser tests drive Debian's Chromium (never a downloaded browser).
-if [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+# The browser tests drive Debian's Chromium (never a downloaded browser); the limit tests a real Redis.
+missing=()
+[[ -n "${CHROMIUM_PATH:-}" ]] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if ((${#missing[@]})); then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "test: installing Debian's chromium ..." >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+    echo "test: installing Debian's ${missing[*]} ..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
   else
-    echo "test: Chromium is missing: apt-get install chromium (or set CHROMIUM_PATH)" >&2
+    echo "test: missing ${missing[*]}: apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequest, ServerChildConfig } from './server-protocol';
+import type { ChildReply, ChildRequestBody, ServerChildConfig } from './server-protocol';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 // Resolved from this package, so the child loads TypeScript whatever the working directory.
@@ -51,7 +51,7 @@ export async function startServerChild(config: ServerChildConfig): Promise<Serve
   const port = await waitFor(child, (m) => (m.type === 'ready' ? m.port : undefined), 'ready message', 60_000);
   let next = 1;
 
-  async function ask<T>(request: Omit<ChildRequest, 'id'>, pick: (m: Reply) => T | undefined): Promise<T> {
+  async function ask<T>(request: ChildRequestBody, pick: (m: Reply) => T | undefined): Promise<T> {
     const id = next++;
     const answer = waitFor(child, (m) => (m.id === id ? pick(m) : undefined), `${request.type} reply`, 30_000);
     child.send({ ...request, id });

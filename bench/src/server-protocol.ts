@@ -9,7 +9,8 @@ export interface ServerChildConfig {
   webDistDir: string | undefined;
 }
 
-export type ChildRequest = { id: number; type: 'cpu' | 'bytes' | 'profile-start' | 'exit' } | { id: number; type: 'profile-stop'; path: string };
+export type ChildRequestBody = { type: 'cpu' | 'bytes' | 'profile-start' | 'exit' } | { type: 'profile-stop'; path: string };
+export type ChildRequest = ChildRequestBody & { id: number };
 
 export type ChildReply =
   | { type: 'ready'; port: number }

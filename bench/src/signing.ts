@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeCpuProfile } from './cpu-profile';
+import { microCosts } from './micro';
 import { checkTarget, runLoad, trpcTarget, type LoadResult, type LoadTarget } from './load';
 import { startServerChild } from './server-handle';
 import type { ServerChildConfig } from './server-protocol';
@@ -78,15 +79,19 @@ export async function signingSection(config: ServerChildConfig, o: SigningOption
     const baseline = v.id === 'requestUrl' ? { metric: 'no-op', samples: of('noop', (s) => s.cpuPerReq) } : undefined;
     rows.push(makeRow({ metric: `${v.label} server CPU per request`, unit: 'µs', samples: cpu, ...(baseline && { baseline }) }));
   }
+  // Sequential, single-process costs of the building blocks: cheap, and they explain the ratios.
+  rows.push(...(await microCosts(config.s3, config.bucket, o.rounds)));
   notes.unshift(
     `${o.rounds} rounds × ${o.seconds} s per variant (+${o.warmupSeconds} s discarded warm-up each), 64 connections, variant order rotated every round; ` +
-      'all variants on one product server child (buildApp + bench routes), autocannon in the parent process.',
+      'all variants on one product server child (buildApp + bench routes), autocannon in the parent process. ' +
+      "The child raises requestUrl's rate limit and quota so load measures signing, not 429s; both checks still run. " +
+      '"in-process" rows: each building block called back to back in the bench process (µs per call, not under load).',
   );
 
   if (o.profileOnMiss && rows.some((r) => r.pass === false)) {
     o.log('  a signing target was missed: profiling upload.requestUrl');
     const lines = await profileRequestUrl(config, o);
-    notes.push(`CPU profile of the server child under requestUrl load (top self time): ${lines.join('; ')}`);
+    for (const line of lines) notes.push(`requestUrl CPU profile (server child under load), ${line}`);
   }
   return { rows, notes };
 }

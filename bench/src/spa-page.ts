@@ -6,7 +6,7 @@ import type { PutTarget } from './presign';
  * `data-status="done"`, and every `<progress>` value change, all on the page's own clock.
  */
 const RECORDER = `
-  window.__bench = { changeAt: 0, doneAt: 0, progress: [] };
+  window.__bench = { changeAt: 0, status: {}, progress: [] };
   document.addEventListener('change', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__bench.changeAt = performance.now();
   }, true);
@@ -15,14 +15,15 @@ const RECORDER = `
     for (const r of records) {
       const el = r.target;
       if (el instanceof HTMLProgressElement && r.attributeName === 'value') window.__bench.progress.push([now, el.value]);
-      else if (el instanceof HTMLElement && el.dataset.status === 'done' && !window.__bench.doneAt) window.__bench.doneAt = now;
+      else if (el instanceof HTMLElement && el.dataset.status) window.__bench.status[el.dataset.status] ??= now;
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value', 'data-status'] });
 `;
 
 interface Recorded {
   changeAt: number;
-  doneAt: number;
+  /** First time the row took each data-status. */
+  status: Partial<Record<'uploading' | 'verifying' | 'done', number>>;
   progress: Array<[number, number]>;
 }
 
@@ -49,14 +50,20 @@ export async function openSignedIn(browser: Browser, origin: string, name: strin
 export interface SpaTiming {
   /** From the input's change event to the row's data-status="done" (requestUrl + PUT + complete). */
   ms: number;
-  /** Longest wait between two successive progress bar value changes. */
+  /** change → "uploading": the requestUrl round trip as the user waits for it. */
+  requestMs: number;
+  /** "uploading" → "verifying": the PUT to the store, progress handling included. */
+  putMs: number;
+  /** "verifying" → "done": upload.complete. */
+  completeMs: number;
+  /** Longest time the bar stood still while uploading: start, each value change, end of the PUT. */
   maxGapMs: number;
   progressChanges: number;
 }
 
 /** The real flow: pick the file, wait for the row to say done. */
 export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number): Promise<SpaTiming> {
-  await page.evaluate('window.__bench.changeAt = 0; window.__bench.doneAt = 0; window.__bench.progress = [];');
+  await page.evaluate('window.__bench.changeAt = 0; window.__bench.status = {}; window.__bench.progress = [];');
   await page.locator('input[type=file]').setInputFiles(file.path);
   const row = `li[aria-label="${file.name}"]`;
   const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `${row}[data-status="${s}"]`).join(', ');
@@ -67,9 +74,18 @@ export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number)
     throw new Error(`SPA upload of ${file.name} ended "${status}": ${why}`);
   }
   const rec = (await page.evaluate('window.__bench')) as Recorded;
+  const { uploading = NaN, verifying = NaN, done = NaN } = rec.status;
+  const marks = [uploading, ...rec.progress.map(([t]) => t).filter((t) => t > uploading && t < verifying), verifying];
   let maxGapMs = 0;
-  for (let i = 1; i < rec.progress.length; i++) maxGapMs = Math.max(maxGapMs, rec.progress[i]![0] - rec.progress[i - 1]![0]);
-  return { ms: rec.doneAt - rec.changeAt, maxGapMs, progressChanges: rec.progress.length };
+  for (let i = 1; i < marks.length; i++) maxGapMs = Math.max(maxGapMs, marks[i]! - marks[i - 1]!);
+  return {
+    ms: done - rec.changeAt,
+    requestMs: uploading - rec.changeAt,
+    putMs: verifying - uploading,
+    completeMs: done - verifying,
+    maxGapMs,
+    progressChanges: rec.progress.length,
+  };
 }
 
 /** A blank page on the app's origin (so the bucket's CORS rule applies) holding only a file input. */

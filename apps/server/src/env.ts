@@ -30,7 +30,7 @@ const baseSchema = z.object({
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, dashes)'),
     S3_REGION: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).optional(),
-    S3_ENDPOINT: z.url({ error: 'must be a URL such as http://127.0.0.1:7480' }).optional(),
+    S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be a URL such as http://127.0.0.1:7480' }).optional(),
     S3_FORCE_PATH_STYLE: bool(false),
     UPLOAD_ALLOWED_TYPES: list.pipe(
       z.array(z.string().transform(normalizeContentType).pipe(z.string().regex(MIME, 'must be MIME types such as image/png'))),
@@ -50,7 +50,7 @@ const baseSchema = z.object({
     AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
     WEB_ORIGINS: list.pipe(z.array(z.url({ error: 'must be origins such as http://localhost:5173' }))),
     WEB_DIST_DIR: z.string().optional(),
-    REDIS_URL: z.url({ error: 'must be a URL such as redis://127.0.0.1:6379' }).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a URL such as redis://127.0.0.1:6379' }).optional(),
     RATE_LIMIT_REQUEST_URL_PER_MINUTE: count('calls').default(defaultLimits.requestUrl.limit),
     RATE_LIMIT_COMPLETE_PER_MINUTE: count('calls').default(defaultLimits.complete.limit),
     UPLOAD_QUOTA_BYTES: count('bytes').default(defaultLimits.quotaBytes ?? 0),

@@ -1,8 +1,16 @@
-import { DeleteBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
-import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
+import {
+  DeleteBucketCommand,
+  GetBucketCorsCommand,
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketCorsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { adminClient, createTestBucket, ensureLocalS3, listKeys } from '@app/test-utils';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORS_RULE_ID, setupBucket } from '../src/storage/bucket-setup';
+import { CORS_RULE_ID, LIFECYCLE_RULE_ID, setupBucket } from '../src/storage/bucket-setup';
+import { sweepStaging } from '../src/storage/sweep';
 
 describe('bucket setup (pnpm s3:setup)', () => {
   let env: Awaited<ReturnType<typeof ensureLocalS3>>;
@@ -27,9 +35,9 @@ describe('bucket setup (pnpm s3:setup)', () => {
   it('creates a missing bucket and applies CORS once; a second run changes nothing', async () => {
     const bucket = `setup-${randomBytes(5).toString('hex')}`;
     const first = await setupBucket(admin, { bucket, origins: ['http://localhost:5173'] });
-    expect(first).toMatchObject({ bucketCreated: true, corsChanged: true });
+    expect(first).toMatchObject({ bucketCreated: true, corsChanged: true, lifecycle: 'applied' });
     const second = await setupBucket(admin, { bucket, origins: ['http://localhost:5173'] });
-    expect(second).toMatchObject({ bucketCreated: false, corsChanged: false });
+    expect(second).toMatchObject({ bucketCreated: false, corsChanged: false, lifecycle: 'unchanged' });
 
     const allowed = await preflight(bucket, 'http://localhost:5173');
     expect(allowed.status).toBe(200);
@@ -51,6 +59,38 @@ describe('bucket setup (pnpm s3:setup)', () => {
       expect(rules.map((r) => r.ID)).toEqual(['cdn', CORS_RULE_ID]);
       expect(rules[1]?.AllowedOrigins).toEqual(['http://b.test']);
       expect(rules[1]?.ExposeHeaders).toEqual(['ETag']);
+    } finally {
+      await drop();
+    }
+  });
+
+  it("expires staged uploads with a lifecycle rule, keeping the operator's rules", async () => {
+    const { bucket, drop } = await createTestBucket(admin, 'lc');
+    try {
+      const theirs = { ID: 'logs', Status: 'Enabled' as const, Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } };
+      await admin.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [theirs] } }));
+      await setupBucket(admin, { bucket, origins: ['http://a.test'], stagingMaxAgeSeconds: 3 * 86_400 });
+      const rules = (await admin.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+      expect(rules.map((r) => r.ID)).toEqual(['logs', LIFECYCLE_RULE_ID]);
+      expect(rules[1]).toMatchObject({
+        Filter: { Prefix: 'staging/' },
+        Expiration: { Days: 3 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 },
+      });
+    } finally {
+      await drop();
+    }
+  });
+
+  it('sweeps only staged uploads older than the limit', async () => {
+    const { bucket, drop } = await createTestBucket(admin, 'sweep');
+    try {
+      for (const Key of ['staging/u/1-a.png', 'staging/u/2-b.png', 'uploads/u/3-c.png', 'other/x']) {
+        await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x'.repeat(10) }));
+      }
+      expect(await sweepStaging(admin, bucket, 3600)).toEqual({ deleted: 0, bytes: 0 });
+      expect(await sweepStaging(admin, bucket, 3600, Date.now() + 2 * 3600_000)).toEqual({ deleted: 2, bytes: 20 });
+      expect(await listKeys(admin, bucket)).toEqual(['other/x', 'uploads/u/3-c.png']);
     } finally {
       await drop();
     }

@@ -14,6 +14,13 @@ describe('environment', () => {
     });
     expect(config.auth.devSignIn).toBe(false);
     expect(config.s3.endpoint).toBeUndefined();
+    expect(config.limits).toEqual({
+      requestUrl: { limit: 120, windowSeconds: 60 },
+      complete: { limit: 120, windowSeconds: 60 },
+      quotaBytes: 1024 ** 3,
+    });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
   });
 
   it('reads every setting', () => {
@@ -29,7 +36,16 @@ describe('environment', () => {
       AUTH_DEV_SIGN_IN: 'true',
       WEB_ORIGINS: 'http://localhost:5173/,https://app.example.com',
       PORT: '8080',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      RATE_LIMIT_REQUEST_URL_PER_MINUTE: '10',
+      RATE_LIMIT_COMPLETE_PER_MINUTE: '0',
+      UPLOAD_QUOTA_BYTES: '0',
+      STAGING_MAX_AGE_SECONDS: '7200',
+      STAGING_SWEEP_INTERVAL_SECONDS: '0',
     });
+    expect(config.limits).toEqual({ requestUrl: { limit: 10, windowSeconds: 60 }, complete: { limit: 0, windowSeconds: 60 }, quotaBytes: null });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(config.staging).toEqual({ maxAgeSeconds: 7200, sweepIntervalSeconds: 0 });
     expect(config.s3).toEqual({ bucket: 'uploads', region: 'eu-west-1', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true });
     expect(config.policy).toEqual({ allowedTypes: ['image/png', 'text/plain'], maxBytes: 1000, urlTtlSeconds: 60 });
     expect(config.webOrigins).toEqual(['http://localhost:5173', 'https://app.example.com']);
@@ -48,6 +64,10 @@ describe('environment', () => {
     [{ AUTH_JWT_SECRET: 'short' }, /AUTH_JWT_SECRET: must be at least 32 characters/],
     [{ S3_FORCE_PATH_STYLE: 'yes' }, /S3_FORCE_PATH_STYLE: must be true or false/],
     [{ PORT: 'http' }, /PORT: must be a port number/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: must be a URL/],
+    [{ RATE_LIMIT_REQUEST_URL_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUEST_URL_PER_MINUTE: must be 0 \(off\) or more calls/],
+    [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
+    [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);
