@@ -59,7 +59,14 @@ describe('the server process', () => {
       await waitFor(() => output().includes('Server listening'), 'the server to listen');
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
-      expect(await (await fetch(`${base}/`)).text()).toContain('<title>spa</title>');
+      const page = await fetch(`${base}/`);
+      expect(await page.text()).toContain('<title>spa</title>');
+      // The page may talk to itself and to the bucket's origin only.
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain(`connect-src 'self' ${new URL(s3.S3_ENDPOINT).origin}`);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff');
       expect(await (await fetch(`${base}/files/deep/link`)).text()).toContain('<title>spa</title>');
       expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
       expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
