@@ -22,6 +22,8 @@ if ((${#missing[@]})); then
 fi
 
 export S3_DATA_DIR="${S3_DATA_DIR:-/tmp/typed-s3-uploads-test}" S3_PORT="${S3_PORT:-7481}" CEPH_MON_PORT="${CEPH_MON_PORT:-46790}"
+# In RAM; the multipart tests store several 300 MiB files, and RGW frees deleted data only later.
+export CEPH_MEMSTORE_BYTES="${CEPH_MEMSTORE_BYTES:-8589934592}"
 started=0
 if [[ -z "${S3_ENDPOINT:-}" ]]; then
   env_lines="$(bash scripts/local-s3/ceph-rgw-start.sh)"

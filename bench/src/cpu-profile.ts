@@ -31,7 +31,6 @@ function packageOf(frame: Frame): string {
 }
 
 const label = (f: Frame) => `${f.functionName || '(anonymous)'} (${shortUrl(f.url)}:${f.lineNumber + 1})`.replace(' (:1)', '');
-const isProduct = (f: Frame) => f.url.includes('/work/main/') && !f.url.includes('/node_modules/') && !f.url.includes('/bench/');
 
 const top = (m: Map<string, number>, total: number, limit: number) =>
   [...m.entries()]
@@ -40,9 +39,9 @@ const top = (m: Map<string, number>, total: number, limit: number) =>
     .map(([key, us]) => `${((100 * us) / Math.max(1, total)).toFixed(1)}% ${key}`);
 
 /**
- * Views of where the busy (non-idle) time went: functions and packages by self time, and the
- * product's own functions by inclusive time. Async continuations lose their callers in V8
- * profiles, so the inclusive view undercounts work done after an `await`: read it as a floor.
+ * Views of where the busy (non-idle) time went: functions and packages by self time, and packages
+ * by inclusive time (a sample counts once for every package on its stack, so shares overlap).
+ * Async continuations lose their callers in V8 profiles: inclusive shares are a floor.
  */
 export function profileViews(profile: CpuProfile, limit: number) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -51,28 +50,34 @@ export function profileViews(profile: CpuProfile, limit: number) {
   const self = new Map<string, number>();
   const pkg = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const add = (m: Map<string, number>, key: string, dt: number) => m.set(key, (m.get(key) ?? 0) + dt);
   let total = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const dt = profile.timeDeltas[i] ?? 0;
     if (!node || node.callFrame.functionName === '(idle)') return;
     total += dt;
-    self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + dt);
-    pkg.set(packageOf(node.callFrame), (pkg.get(packageOf(node.callFrame)) ?? 0) + dt);
+    add(self, label(node.callFrame), dt);
+    add(pkg, packageOf(node.callFrame), dt);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
-      if (frame && isProduct(frame)) seen.add(label(frame));
+      if (frame?.url) seen.add(packageOf(frame));
     }
-    for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+    for (const key of seen) add(inclusive, key, dt);
   });
-  return { self: top(self, total, limit), packages: top(pkg, total, limit), product: top(inclusive, total, limit) };
+  return { self: top(self, total, limit), packages: top(pkg, total, limit), inclusive: top(inclusive, total, limit) };
 }
 
 /** The self-time views for the report's notes, plus where the file is (open it in Chrome DevTools). */
 export function summarizeCpuProfile(path: string, limit: number): string[] {
   const views = profileViews(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile, limit);
-  return [`top self time: ${views.self.join('; ')}`, `self time by package: ${views.packages.join('; ')}`, `profile: ${path}`];
+  return [
+    `top self time: ${views.self.join('; ')}`,
+    `self time by package: ${views.packages.join('; ')}`,
+    `inclusive time by package (overlapping): ${views.inclusive.join('; ')}`,
+    `profile: ${path}`,
+  ];
 }
 
 // `tsx src/cpu-profile.ts FILE [N]` prints the three views of any .cpuprofile.

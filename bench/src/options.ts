@@ -40,7 +40,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     only,
     quick,
     profileOnMiss,
-    signing: { rounds: 3, seconds, warmupSeconds: quick ? 1 : 2 },
+    signing: { rounds: 3, seconds, warmupSeconds: 1 },
     bytes: { rounds: 3, sizesMiB: [1, 256] },
     browser: { rounds: 3, sizesMiB: [16, 256], targetSizeMiB: 256 },
     footprint: { rounds: 3, loadRounds: 4, loadSeconds: quick ? 1 : 3 },

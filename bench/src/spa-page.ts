@@ -95,11 +95,15 @@ export async function openBlank(browser: Browser, origin: string): Promise<Page>
   return page;
 }
 
-/** A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms. */
-export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget): Promise<number> {
+/**
+ * A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms.
+ * `withProgress` adds an upload.onprogress listener that only stores the value: the browser's own
+ * cost of progress events, apart from what the SPA does with them.
+ */
+export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget, withProgress = false): Promise<number> {
   await page.locator('#f').setInputFiles(file.path);
   const { status, ms } = await page.evaluate(
-    async ({ url, headers }) => {
+    async ({ url, headers, withProgress }) => {
       const picked = (document.querySelector('#f') as HTMLInputElement).files?.[0];
       if (!picked) return { status: -1, ms: 0 };
       const t0 = performance.now();
@@ -108,13 +112,14 @@ export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget): P
         xhr.open('PUT', url);
         xhr.timeout = 300_000;
         for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+        if (withProgress) xhr.upload.addEventListener('progress', () => undefined);
         xhr.onload = () => resolve(xhr.status);
         xhr.onerror = xhr.ontimeout = () => resolve(0);
         xhr.send(picked);
       });
       return { status: code, ms: performance.now() - t0 };
     },
-    { url: target.url, headers: target.headers },
+    { url: target.url, headers: target.headers, withProgress },
   );
   if (status !== 200) throw new Error(`bare XHR PUT of ${file.name}: HTTP ${status}`);
   return ms;

@@ -92,7 +92,7 @@ export const atMost = (limit: number, unit: string, stat: Stat = 'median'): Targ
   op: '<=',
   limit,
   stat,
-  label: `${stat} ≤ ${limit} ${unit}`,
+  label: `${stat} ≤ ${limit.toLocaleString('en-US')} ${unit}`,
 });
 
 /** Rotates a list by `round`, so every variant takes every position in turn across rounds. */

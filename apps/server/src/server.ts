@@ -39,7 +39,7 @@ try {
 const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
 const sweep = () =>
   sweepStaging(client, config.s3.bucket, maxAgeSeconds)
-    .then((report) => report.deleted && app.log.info(report, 'swept stale staged uploads'))
+    .then((report) => (report.deleted || report.aborted.length) && app.log.info(report, 'swept stale staged uploads'))
     .catch((error: unknown) => app.log.warn({ err: error }, 'staging sweep failed; will retry'));
 const sweeper = sweepIntervalSeconds > 0 ? setInterval(sweep, sweepIntervalSeconds * 1000).unref() : undefined;
 

@@ -5,6 +5,8 @@ import {
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
 import { adminClient, createTestBucket, ensureLocalS3, listKeys } from '@app/test-utils';
 import { randomBytes } from 'node:crypto';
@@ -82,14 +84,18 @@ describe('bucket setup (pnpm s3:setup)', () => {
     }
   });
 
-  it('sweeps only staged uploads older than the limit', async () => {
+  it('sweeps only staged files and multipart uploads older than the limit', async () => {
     const { bucket, drop } = await createTestBucket(admin, 'sweep');
     try {
       for (const Key of ['staging/u/1-a.png', 'staging/u/2-b.png', 'uploads/u/3-c.png', 'other/x']) {
         await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x'.repeat(10) }));
       }
-      expect(await sweepStaging(admin, bucket, 3600)).toEqual({ deleted: 0, bytes: 0 });
-      expect(await sweepStaging(admin, bucket, 3600, Date.now() + 2 * 3600_000)).toEqual({ deleted: 2, bytes: 20 });
+      const upload = await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'staging/u/4-d.mp4' }));
+      expect(await sweepStaging(admin, bucket, 3600)).toEqual({ deleted: 0, bytes: 0, aborted: [] });
+      const later = await sweepStaging(admin, bucket, 3600, Date.now() + 2 * 3600_000);
+      expect(later).toMatchObject({ deleted: 2, bytes: 20, aborted: [{ key: 'staging/u/4-d.mp4' }] });
+      const left = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+      expect((left.Uploads ?? []).map((u) => u.UploadId)).not.toContain(upload.UploadId);
       expect(await listKeys(admin, bucket)).toEqual(['other/x', 'uploads/u/3-c.png']);
     } finally {
       await drop();

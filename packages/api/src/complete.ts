@@ -23,12 +23,8 @@ async function problemWith(ctx: Ctx, key: string, object: StoredObject): Promise
   return checkContent(start, declaredType, object.size > start.length);
 }
 
-/**
- * Verifies a staged upload and promotes it to its final key: size and type as signed, allowed by
- * the policy, content matching its type, within quota. Only this exact verified version is copied,
- * so re-using the upload URL can never change or replace a final file.
- */
-export async function completeUpload(ctx: Ctx, key: string) {
+/** The key must be one `requestUrl` or `multipart.start` issued to this user. */
+export async function assertOwnStagedKey(ctx: Ctx, key: string): Promise<void> {
   // Checked before any storage call, so the answer never reveals whether another user's key exists.
   if (!key.startsWith(await stagingPrefix(ctx.user.id))) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This key was not issued to you.' });
@@ -36,6 +32,15 @@ export async function completeUpload(ctx: Ctx, key: string) {
   if (!STAGED_KEY_PATTERN.test(key)) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'key: not a key issued by upload.requestUrl.' });
   }
+}
+
+/**
+ * Verifies a staged upload and promotes it to its final key: size and type as signed, allowed by
+ * the policy, content matching its type, within quota. Only this exact verified version is copied,
+ * so re-using the upload URL can never change or replace a final file.
+ */
+export async function completeUpload(ctx: Ctx, key: string) {
+  await assertOwnStagedKey(ctx, key);
   const finalKey = finalKeyOf(key);
   const [staged, done] = await Promise.all([
     callStorage(() => ctx.storage.headObject(key)),
@@ -63,7 +68,7 @@ export async function completeUpload(ctx: Ctx, key: string) {
     await callStorage(() => ctx.storage.deleteObject(key));
     throw error;
   }
-  await callStorage(() => ctx.storage.copyObject(key, finalKey, staged.etag));
+  await callStorage(() => ctx.storage.copyObject(key, finalKey, staged.etag, staged.size));
   await callStorage(() => ctx.storage.deleteObject(key));
   return { key: finalKey, object: staged };
 }

@@ -7,6 +7,23 @@ export interface User {
   name: string;
 }
 
+export interface PartRequest {
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  /** Exact length of this part, signed. */
+  size: number;
+  /** Base64 MD5 of the part, signed: the store verifies the bytes against it. */
+  contentMd5?: string | undefined;
+  expiresIn: number;
+}
+
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
 /** Object metadata that the signed request carries, so `complete` can re-check it without state. */
 export const DECLARED_SIZE_META = 'declared-size';
 export const DECLARED_TYPE_META = 'declared-type';
@@ -39,11 +56,22 @@ export interface UploadStorage {
   /** The first `length` bytes of this exact version; throws `VersionChangedError` if it changed. */
   readStart(key: string, length: number, etag: string): Promise<Uint8Array>;
   /** Copies this exact version to `target` (metadata included); throws `VersionChangedError` if it changed. */
-  copyObject(source: string, target: string, etag: string): Promise<void>;
+  copyObject(source: string, target: string, etag: string, size: number): Promise<void>;
   deleteObject(key: string): Promise<void>;
   /** Total bytes stored under a prefix. */
   sumBytes(prefix: string): Promise<number>;
   presignGet(key: string, expiresIn: number): Promise<string>;
+
+  /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
+  createMultipart(request: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;
+  presignPart(request: PartRequest): Promise<{ url: string; headers: Record<string, string> }>;
+  /** The parts the store holds; null when there is no such upload (finished, aborted or never started). */
+  listParts(key: string, uploadId: string): Promise<StoredPart[] | null>;
+  completeMultipart(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+  /** A small JSON document (a multipart upload's plan); `getJson` returns null when missing. */
+  putJson(key: string, value: unknown): Promise<void>;
+  getJson(key: string): Promise<unknown>;
 }
 
 /** The object changed between two steps (someone re-used its upload URL). */

@@ -5,7 +5,7 @@ import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
 export { checkContent, SNIFF_BYTES } from './content';
-export type { Context, SignRequest, StoredObject, UploadStorage, User } from './context';
+export type { Context, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, VersionChangedError } from './context';
 export * from './key';
 export * from './limits';

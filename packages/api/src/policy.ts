@@ -34,6 +34,21 @@ export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
 
 export const MiB = 1024 * 1024;
 
+export const GiB = 1024 * MiB;
+
+/** One PUT carries at most 5 GiB (S3's limit); larger files go in parts. */
+export const SINGLE_PUT_MAX_BYTES = 5 * GiB;
+
+/**
+ * The part size for a multipart upload: about 16 parts, each 8-64 MiB (big parts keep the browser's
+ * fixed cost per request small; small ones make a retry cheap), and never more than 10,000 parts.
+ */
+export function choosePartSize(size: number): number {
+  const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
+  const preferred = Math.min(64 * MiB, Math.max(8 * MiB, roundUp(size / 16)));
+  return Math.max(preferred, roundUp(size / 10_000));
+}
+
 /** S3 presigned URLs live at most 7 days. */
 export const MAX_URL_TTL_SECONDS = 604_800;
 

@@ -20,6 +20,8 @@ export const TEST_S3_DEFAULTS = {
   S3_DATA_DIR: '/tmp/typed-s3-uploads-test',
   S3_PORT: '7481',
   CEPH_MON_PORT: '46790',
+  // In RAM; the multipart tests store several 300 MiB files, and RGW frees deleted data only later.
+  CEPH_MEMSTORE_BYTES: String(8 * 1024 ** 3),
 };
 
 function fromProcess(): S3Env | null {

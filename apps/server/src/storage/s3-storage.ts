@@ -1,5 +1,4 @@
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -10,6 +9,8 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { VersionChangedError, type UploadStorage } from '@app/api';
+import { copyVersion } from './s3-copy';
+import { createS3Multipart } from './s3-multipart';
 
 const metaHeader = (name: string) => `x-amz-meta-${name}`;
 
@@ -88,18 +89,8 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
       });
     },
 
-    async copyObject(source, target, etag) {
-      await sameVersion(source, () =>
-        client.send(
-          new CopyObjectCommand({
-            Bucket: bucket,
-            Key: target,
-            CopySource: `${bucket}/${source.split('/').map(encodeURIComponent).join('/')}`,
-            CopySourceIfMatch: etag,
-            MetadataDirective: 'COPY',
-          }),
-        ),
-      );
+    async copyObject(source, target, etag, size) {
+      await sameVersion(source, () => copyVersion(client, bucket, source, target, etag, size));
     },
 
     async sumBytes(prefix) {
@@ -120,5 +111,21 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
     presignGet(key, expiresIn) {
       return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
     },
+
+    async putJson(key, value) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }));
+    },
+
+    async getJson(key) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return JSON.parse((await out.Body?.transformToString()) ?? 'null') as unknown;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+
+    ...createS3Multipart(client, bucket),
   };
 }

@@ -2,12 +2,13 @@ import { TRPCError } from '@trpc/server';
 import { completeUpload } from '../complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
 import { generateKey } from '../key';
-import { checkFile, normalizeContentType } from '../policy';
+import { checkFile, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { reserveQuota } from '../quota';
 import { enforceRateLimit } from '../rate-limit';
 import { completeInput, completeOutput, policyOutput, requestUrlInput, requestUrlOutput } from '../schemas/upload';
 import { callStorage } from '../storage-error';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
+import { multipartRouter } from './multipart';
 
 export const uploadRouter = router({
   /** The effective policy, so the browser checks files with the server's numbers. */
@@ -25,6 +26,12 @@ export const uploadRouter = router({
       await enforceRateLimit(ctx, 'requestUrl');
       const contentType = normalizeContentType(input.contentType);
       const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
+      if (!violation && input.size > SINGLE_PUT_MAX_BYTES) {
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `One request carries at most ${formatBytes(SINGLE_PUT_MAX_BYTES)}: upload this file with upload.multipart.start.`,
+        });
+      }
       if (violation) {
         throw new TRPCError({
           code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
@@ -62,4 +69,6 @@ export const uploadRouter = router({
       const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds));
       return { key, size: object.size, contentType: normalizeContentType(object.contentType ?? ''), url };
     }),
+
+  multipart: multipartRouter,
 });

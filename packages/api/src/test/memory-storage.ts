@@ -10,6 +10,9 @@ interface MemoryObject extends StoredObject {
  */
 export function memoryStorage() {
   const objects = new Map<string, MemoryObject>();
+  const json = new Map<string, unknown>();
+  const uploads = new Map<string, { key: string; contentType: string; metadata: Record<string, string>; parts: Map<number, Uint8Array> }>();
+  const partUrls: Array<{ partNumber: number; size: number; contentMd5?: string | undefined }> = [];
   const signed: Array<SignRequest & { method: 'PUT' | 'POST' }> = [];
   const asked: string[] = [];
   let failing: Error | null = null;
@@ -50,6 +53,7 @@ export function memoryStorage() {
     async deleteObject(key) {
       guard(`delete ${key}`);
       objects.delete(key);
+      json.delete(key);
     },
     async sumBytes(prefix) {
       guard(`sum ${prefix}`);
@@ -61,12 +65,60 @@ export function memoryStorage() {
       guard(`presignGet ${key}`);
       return `https://store.test/bucket/${key}?get=1`;
     },
+    async createMultipart({ key, contentType, metadata }) {
+      guard(`createMultipart ${key}`);
+      const uploadId = `upload-${++version}`;
+      uploads.set(uploadId, { key, contentType, metadata, parts: new Map() });
+      return uploadId;
+    },
+    async presignPart({ key, uploadId, partNumber, size, contentMd5 }) {
+      guard(`presignPart ${key}`);
+      partUrls.push({ partNumber, size, contentMd5 });
+      return { url: `https://store.test/bucket/${key}?uploadId=${uploadId}&partNumber=${partNumber}`, headers: (contentMd5 ? { 'Content-MD5': contentMd5 } : {}) as Record<string, string> };
+    },
+    async listParts(key, uploadId) {
+      guard(`listParts ${key}`);
+      const upload = uploads.get(uploadId);
+      if (!upload || upload.key !== key) return null;
+      return [...upload.parts].map(([partNumber, body]) => ({ partNumber, etag: `"p${partNumber}-${body.length}"`, size: body.length }));
+    },
+    async completeMultipart(key, uploadId, parts) {
+      guard(`completeMultipart ${key}`);
+      const upload = uploads.get(uploadId)!;
+      const body = new Uint8Array(parts.reduce((n, p) => n + upload.parts.get(p.partNumber)!.length, 0));
+      let offset = 0;
+      for (const p of parts) {
+        body.set(upload.parts.get(p.partNumber)!, offset);
+        offset += upload.parts.get(p.partNumber)!.length;
+      }
+      objects.set(key, { size: body.length, contentType: upload.contentType, metadata: upload.metadata, etag: `"mp${++version}"`, body });
+      uploads.delete(uploadId);
+    },
+    async abortMultipart(key, uploadId) {
+      guard(`abortMultipart ${key}`);
+      uploads.delete(uploadId);
+    },
+    async putJson(key, value) {
+      guard(`putJson ${key}`);
+      json.set(key, JSON.parse(JSON.stringify(value)));
+      objects.set(key, { size: 1, contentType: 'application/json', metadata: {}, etag: `"j${++version}"`, body: new Uint8Array(1) });
+    },
+    async getJson(key) {
+      guard(`getJson ${key}`);
+      return json.get(key) ?? null;
+    },
   };
   return {
     storage,
     objects,
+    uploads,
+    partUrls,
     signed,
     asked,
+    /** Stores a part as an upload through its signed URL would. */
+    putPart(uploadId: string, partNumber: number, body: Uint8Array) {
+      uploads.get(uploadId)!.parts.set(partNumber, body);
+    },
     /** Stores an object as an upload through the signed request would. */
     put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string>) {
       objects.set(key, { size: body.length, contentType, metadata, etag: `"v${++version}"`, body });

@@ -1,0 +1,136 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { assertOwnStagedKey, completeUpload } from './complete';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
+import { finalKeyOf, generateKey } from './key';
+import { checkFile, choosePartSize, normalizeContentType } from './policy';
+import { reserveQuota } from './quota';
+import { callStorage } from './storage-error';
+
+type Ctx = Context & { user: User };
+
+/**
+ * The plan of a multipart upload, stored beside it in the bucket when it starts: the servers keep
+ * no state, and the store holds nothing else that says how large each part must be.
+ */
+const manifestSchema = z.object({ uploadId: z.string(), size: z.number(), partSize: z.number(), partCount: z.number() });
+type Manifest = z.infer<typeof manifestSchema>;
+
+export const manifestKey = (key: string) => `${key}.multipart.json`;
+
+const partLength = (m: Manifest, partNumber: number) => (partNumber < m.partCount ? m.partSize : m.size - (m.partCount - 1) * m.partSize);
+
+const notFound = () =>
+  new TRPCError({
+    code: 'NOT_FOUND',
+    message: 'No multipart upload with this key and uploadId (it finished, was aborted or expired): start again.',
+  });
+
+async function loadManifest(ctx: Ctx, key: string, uploadId: string): Promise<Manifest | null> {
+  await assertOwnStagedKey(ctx, key);
+  const parsed = manifestSchema.safeParse(await callStorage(() => ctx.storage.getJson(manifestKey(key))));
+  if (!parsed.success) return null;
+  if (parsed.data.uploadId !== uploadId) throw notFound();
+  return parsed.data;
+}
+
+async function requireManifest(ctx: Ctx, key: string, uploadId: string): Promise<Manifest> {
+  const manifest = await loadManifest(ctx, key, uploadId);
+  if (!manifest) throw notFound();
+  return manifest;
+}
+
+export async function startMultipart(ctx: Ctx, input: { fileName: string; contentType: string; size: number }) {
+  const contentType = normalizeContentType(input.contentType);
+  const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
+  if (violation) {
+    throw new TRPCError({ code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: violation.message });
+  }
+  await reserveQuota(ctx, input.size);
+  const key = await generateKey(ctx.user.id, input.fileName, contentType);
+  const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
+  const uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
+  const partSize = choosePartSize(input.size);
+  const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
+  try {
+    await callStorage(() => ctx.storage.putJson(manifestKey(key), manifest));
+  } catch (error) {
+    await ctx.storage.abortMultipart(key, uploadId).catch(() => {});
+    throw error;
+  }
+  const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
+  return { key, uploadId, partSize, partCount: manifest.partCount, expiresAt };
+}
+
+export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {
+  const manifest = await requireManifest(ctx, input.key, input.uploadId);
+  const beyond = input.partNumbers.filter((n) => n > manifest.partCount);
+  if (beyond.length) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `partNumbers: this upload has ${manifest.partCount} parts; ${beyond.join(', ')} do not exist.` });
+  }
+  const expiresIn = ctx.policy.urlTtlSeconds;
+  const parts = await Promise.all(
+    input.partNumbers.map(async (partNumber, i) => {
+      const request = { key: input.key, uploadId: input.uploadId, partNumber, size: partLength(manifest, partNumber), contentMd5: input.contentMd5?.[i], expiresIn };
+      return { partNumber, ...(await callStorage(() => ctx.storage.presignPart(request))) };
+    }),
+  );
+  return { parts, expiresAt: new Date((ctx.now?.() ?? new Date()).getTime() + expiresIn * 1000).toISOString() };
+}
+
+export async function listParts(ctx: Ctx, input: { key: string; uploadId: string }): Promise<StoredPart[]> {
+  await requireManifest(ctx, input.key, input.uploadId);
+  const parts = await callStorage(() => ctx.storage.listParts(input.key, input.uploadId));
+  if (!parts) throw notFound();
+  return parts;
+}
+
+const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
+
+/** Why the named parts are not exactly the planned, stored parts; null when they are. */
+function partsProblem(manifest: Manifest, given: Array<{ partNumber: number; etag: string }>, stored: StoredPart[]): string | null {
+  const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
+  const named = new Set(given.map((p) => p.partNumber));
+  const missing = Array.from({ length: manifest.partCount }, (_, i) => i + 1).filter((n) => !named.has(n) || !byNumber.has(n));
+  if (missing.length) return `parts ${missing.slice(0, 20).join(', ')} are missing (listParts tells which parts the store has)`;
+  if (given.length !== manifest.partCount) return `this upload has exactly ${manifest.partCount} parts`;
+  for (const part of given) {
+    const held = byNumber.get(part.partNumber)!;
+    if (unquote(held.etag) !== unquote(part.etag)) return `part ${part.partNumber}'s ETag is not the one the store holds`;
+    if (held.size !== partLength(manifest, part.partNumber)) return `part ${part.partNumber} has ${held.size} bytes, not ${partLength(manifest, part.partNumber)}`;
+  }
+  return null;
+}
+
+export async function completeMultipart(ctx: Ctx, input: { key: string; uploadId: string; parts: Array<{ partNumber: number; etag: string }> }) {
+  const manifest = await loadManifest(ctx, input.key, input.uploadId);
+  // No plan left: a finished upload answers again (idempotent); anything else is unknown.
+  if (!manifest) {
+    if (await callStorage(() => ctx.storage.headObject(finalKeyOf(input.key)))) return completeUpload(ctx, input.key);
+    throw notFound();
+  }
+  const stored = await callStorage(() => ctx.storage.listParts(input.key, input.uploadId));
+  if (stored) {
+    const problem = partsProblem(manifest, input.parts, stored);
+    if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: `The parts do not add up: ${problem}.` });
+    const ordered = [...stored].sort((a, b) => a.partNumber - b.partNumber).map(({ partNumber, etag }) => ({ partNumber, etag }));
+    await callStorage(() => ctx.storage.completeMultipart(input.key, input.uploadId, ordered));
+  }
+  // The plan goes once the file is final or refused; a retriable failure keeps it for the retry.
+  const dropPlan = () => ctx.storage.deleteObject(manifestKey(input.key)).catch(() => {});
+  try {
+    const result = await completeUpload(ctx, input.key);
+    await dropPlan();
+    return result;
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'BAD_REQUEST') await dropPlan();
+    throw error;
+  }
+}
+
+export async function abortMultipart(ctx: Ctx, input: { key: string; uploadId: string }) {
+  await requireManifest(ctx, input.key, input.uploadId);
+  await callStorage(() => ctx.storage.abortMultipart(input.key, input.uploadId));
+  await callStorage(() => ctx.storage.deleteObject(manifestKey(input.key)));
+  return { aborted: true as const };
+}

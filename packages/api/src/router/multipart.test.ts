@@ -1,0 +1,127 @@
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { finalKeyOf } from '../key';
+import { manifestKey } from '../multipart';
+import { defaultLimits } from '../limits';
+import { GiB, MiB } from '../policy';
+import { bob, pngBytes, setup } from '../test/caller';
+
+async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const bigPolicy = { allowedTypes: ['image/png', 'video/mp4'], maxBytes: 20 * GiB, urlTtlSeconds: 300 };
+const md5 = 'XrY7u+Ae7tCTyyK7j1rNww==';
+
+/** A multipart upload of a PNG of `size` bytes, with every part stored as the browser would. */
+async function uploadedInParts(size = 10 * MiB) {
+  const ctx = setup(undefined, { policy: bigPolicy });
+  const started = await ctx.caller.upload.multipart.start({ fileName: 'movie.png', contentType: 'image/png', size });
+  const body = pngBytes(size);
+  for (let n = 1; n <= started.partCount; n++) {
+    ctx.memory.putPart(started.uploadId, n, body.subarray((n - 1) * started.partSize, n * started.partSize));
+  }
+  const { parts } = await ctx.caller.upload.multipart.listParts({ key: started.key, uploadId: started.uploadId });
+  return { ...ctx, started, body, parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })) };
+}
+
+describe('upload.multipart', () => {
+  it('plans parts of 8-64 MiB, at most 10,000, and stores the plan beside the upload', async () => {
+    const { caller, memory } = setup(undefined, { policy: bigPolicy, limits: { ...defaultLimits, quotaBytes: null } });
+    const small = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    expect(small).toMatchObject({ partSize: 19 * MiB, partCount: 16 });
+    expect(small.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-a\.mp4$/);
+    const huge = await caller.upload.multipart.start({ fileName: 'b.mp4', contentType: 'video/mp4', size: 15 * GiB });
+    expect(huge).toMatchObject({ partSize: 64 * MiB, partCount: 240 });
+    expect(await memory.storage.getJson(manifestKey(small.key))).toEqual({ uploadId: small.uploadId, size: 300 * MiB, partSize: 19 * MiB, partCount: 16 });
+  });
+
+  it('signs each part with its exact length and MD5, the last one shorter', async () => {
+    const { caller, memory } = setup(undefined, { policy: bigPolicy });
+    const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    const out = await caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 16], contentMd5: [md5, md5] });
+    expect(out.parts.map((p) => p.partNumber)).toEqual([1, 16]);
+    expect(out.parts[0]?.headers['Content-MD5']).toBe(md5);
+    expect(memory.partUrls).toEqual([
+      { partNumber: 1, size: 19 * MiB, contentMd5: md5 },
+      { partNumber: 16, size: 300 * MiB - 15 * 19 * MiB, contentMd5: md5 },
+    ]);
+  });
+
+  it('refuses parts that do not exist, repeated parts, big batches and digests that do not pair up', async () => {
+    const { caller } = setup(undefined, { policy: bigPolicy });
+    const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [17] }))).message).toMatch(/has 16 parts; 17 do not exist/);
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [2, 2] }))).message).toMatch(/must not repeat/);
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: Array.from({ length: 21 }, (_, i) => i + 1) }))).code).toBe('BAD_REQUEST');
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 2], contentMd5: [md5] }))).message).toMatch(/one digest per part/);
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId: 'other', partNumbers: [1] }))).code).toBe('NOT_FOUND');
+  });
+
+  it('completes: the parts become the staged object, which is verified and promoted', async () => {
+    const { caller, started, parts, memory, body } = await uploadedInParts();
+    const done = await caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts });
+    expect(done).toMatchObject({ key: finalKeyOf(started.key), size: body.length, contentType: 'image/png' });
+    expect(Buffer.from(memory.objects.get(finalKeyOf(started.key))!.body).equals(body)).toBe(true);
+    expect(memory.objects.has(started.key)).toBe(false);
+    expect(memory.objects.has(manifestKey(started.key))).toBe(false);
+    // Answering again is harmless.
+    await expect(caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts })).resolves.toMatchObject({ key: done.key });
+  });
+
+  it('refuses parts that do not add up, and stores nothing', async () => {
+    const { caller, started, parts, memory } = await uploadedInParts();
+    const missing = await failure(caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts: parts.slice(1) }));
+    expect(parts).toHaveLength(2);
+    expect(missing).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/parts 1 are missing/) });
+    const wrongEtag = await failure(
+      caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts: parts.map((p, i) => (i ? p : { ...p, etag: '"forged"' })) }),
+    );
+    expect(wrongEtag.message).toMatch(/part 1's ETag is not the one the store holds/);
+    memory.putPart(started.uploadId, 2, new Uint8Array(10));
+    const { parts: now } = await caller.upload.multipart.listParts({ key: started.key, uploadId: started.uploadId });
+    const short = await failure(caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts: now }));
+    expect(short.message).toMatch(/part 2 has 10 bytes/);
+    expect(memory.objects.has(finalKeyOf(started.key))).toBe(false);
+    expect(memory.objects.has(started.key)).toBe(false);
+  });
+
+  it("refuses another user's upload with FORBIDDEN, and aborts only the owner's", async () => {
+    const { started, parts, as, caller, memory } = await uploadedInParts();
+    const target = { key: started.key, uploadId: started.uploadId };
+    for (const call of [
+      as(bob).upload.multipart.complete({ ...target, parts }),
+      as(bob).upload.multipart.signParts({ ...target, partNumbers: [1] }),
+      as(bob).upload.multipart.listParts(target),
+      as(bob).upload.multipart.abort(target),
+    ]) {
+      expect((await failure(call)).code).toBe('FORBIDDEN');
+    }
+    await expect(caller.upload.multipart.abort(target)).resolves.toEqual({ aborted: true });
+    expect(memory.uploads.has(started.uploadId)).toBe(false);
+    expect((await failure(caller.upload.multipart.listParts(target))).code).toBe('NOT_FOUND');
+  });
+
+  it('deletes a completed file whose content is not its type', async () => {
+    const ctx = setup(undefined, { policy: bigPolicy });
+    const started = await ctx.caller.upload.multipart.start({ fileName: 'x.png', contentType: 'image/png', size: 8 * MiB });
+    ctx.memory.putPart(started.uploadId, 1, new Uint8Array(8 * MiB).fill(60));
+    const { parts } = await ctx.caller.upload.multipart.listParts({ key: started.key, uploadId: started.uploadId });
+    const refused = await failure(ctx.caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts }));
+    expect(refused.message).toMatch(/removed: its content is not image\/png/);
+    expect([...ctx.memory.objects.keys()]).toEqual([]);
+  });
+
+  it('keeps single PUTs at 5 GiB and sends larger files to multipart', async () => {
+    const { caller } = setup(undefined, { policy: bigPolicy });
+    const { code, message } = await failure(caller.upload.requestUrl({ fileName: 'a.mp4', contentType: 'video/mp4', size: 6 * GiB }));
+    expect(code).toBe('PAYLOAD_TOO_LARGE');
+    expect(message).toMatch(/upload.multipart.start/);
+  });
+});

@@ -1,0 +1,52 @@
+import { abortMultipart, completeMultipart, listParts, signParts, startMultipart } from '../multipart';
+import { enforceRateLimit } from '../rate-limit';
+import { completeOutput } from '../schemas/upload';
+import {
+  abortOutput,
+  listPartsOutput,
+  multipartCompleteInput,
+  multipartStartInput,
+  multipartStartOutput,
+  multipartTargetInput,
+  signPartsInput,
+  signPartsOutput,
+} from '../schemas/multipart';
+import { callStorage } from '../storage-error';
+import { protectedProcedure, router } from '../trpc';
+import { normalizeContentType } from '../policy';
+
+/** Large files in parts: same rules as `upload.requestUrl`, plus per-part signed lengths and MD5s. */
+export const multipartRouter = router({
+  start: protectedProcedure
+    .input(multipartStartInput)
+    .output(multipartStartOutput)
+    .mutation(async ({ ctx, input }) => {
+      await enforceRateLimit(ctx, 'requestUrl');
+      return startMultipart(ctx, input);
+    }),
+
+  signParts: protectedProcedure
+    .input(signPartsInput)
+    .output(signPartsOutput)
+    .mutation(({ ctx, input }) => signParts(ctx, input)),
+
+  listParts: protectedProcedure
+    .input(multipartTargetInput)
+    .output(listPartsOutput)
+    .mutation(async ({ ctx, input }) => ({ parts: await listParts(ctx, input) })),
+
+  complete: protectedProcedure
+    .input(multipartCompleteInput)
+    .output(completeOutput)
+    .mutation(async ({ ctx, input }) => {
+      await enforceRateLimit(ctx, 'complete');
+      const { key, object } = await completeMultipart(ctx, input);
+      const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds));
+      return { key, size: object.size, contentType: normalizeContentType(object.contentType ?? ''), url };
+    }),
+
+  abort: protectedProcedure
+    .input(multipartTargetInput)
+    .output(abortOutput)
+    .mutation(({ ctx, input }) => abortMultipart(ctx, input)),
+});
