@@ -58,6 +58,8 @@ export interface SpaTiming {
   completeMs: number;
   /** Longest time the bar stood still while uploading: start, each value change, end of the PUT. */
   maxGapMs: number;
+  /** "uploading" → the bar's first move: connection, preflight, first progress event. */
+  firstMoveMs: number;
   progressChanges: number;
 }
 
@@ -84,6 +86,7 @@ export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number)
     putMs: verifying - uploading,
     completeMs: done - verifying,
     maxGapMs,
+    firstMoveMs: (marks.length > 2 ? marks[1]! : verifying) - uploading,
     progressChanges: rec.progress.length,
   };
 }

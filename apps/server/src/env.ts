@@ -42,6 +42,8 @@ const baseSchema = z.object({
       .min(1)
       .max(MAX_URL_TTL_SECONDS, `must be at most ${MAX_URL_TTL_SECONDS} (7 days, the S3 limit)`)
       .default(300),
+    UPLOAD_MULTIPART_THRESHOLD_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(5 * MiB, 'must be at least 5242880 (5 MiB, the smallest S3 part)').default(64 * MiB),
+    UPLOAD_MULTIPART_CONCURRENCY: z.coerce.number({ error: 'must be a number of parts' }).int().min(1).max(16, 'must be at most 16').default(4),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_ISSUER: z.string().min(1).optional(),
@@ -162,6 +164,8 @@ export function loadConfig(source: Source = process.env): Config {
       allowedTypes: env.UPLOAD_ALLOWED_TYPES.length ? env.UPLOAD_ALLOWED_TYPES : [...DEFAULT_ALLOWED_TYPES],
       maxBytes: env.UPLOAD_MAX_BYTES,
       urlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
+      multipartThresholdBytes: env.UPLOAD_MULTIPART_THRESHOLD_BYTES,
+      multipartConcurrency: env.UPLOAD_MULTIPART_CONCURRENCY,
     },
     auth: {
       jwtSecret: env.AUTH_JWT_SECRET,

@@ -70,7 +70,7 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
     const longer = await sendPart(s, 1, Buffer.concat([first, Buffer.alloc(10)]), md5(first));
     expect(longer.status).toBe(403);
     const corrupted = Buffer.from(first);
-    corrupted[1000] ^= 0xff;
+    corrupted[1000] = (corrupted[1000] ?? 0) ^ 0xff;
     const wrongMd5 = await sendPart(s, 1, corrupted, md5(first));
     expect(wrongMd5.status).toBe(400);
     expect(wrongMd5.text).toContain('BadDigest');

@@ -64,7 +64,7 @@ describe('the server process', () => {
       // The page may talk to itself and to the bucket's origin only.
       const csp = page.headers.get('content-security-policy') ?? '';
       expect(csp).toContain(`connect-src 'self' ${new URL(s3.S3_ENDPOINT).origin}`);
-      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(page.headers.get('x-content-type-options')).toBe('nosniff');
       expect(await (await fetch(`${base}/files/deep/link`)).text()).toContain('<title>spa</title>');

@@ -1,4 +1,4 @@
-import { defaultUploadPolicy, type UploadPolicy, type UploadStorage } from '@app/api';
+import { defaultUploadPolicy, type Limits, type UploadPolicy, type UploadStorage } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
 import { createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
@@ -12,7 +12,7 @@ export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
  * The product as it runs in production: one server serving the built SPA and the API, a fresh
  * bucket with the CORS rule for that origin, and a headless Chromium.
  */
-export async function startStack({ policy = defaultUploadPolicy }: { policy?: UploadPolicy } = {}) {
+export async function startStack({ policy = defaultUploadPolicy, limits }: { policy?: UploadPolicy; limits?: Limits } = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
   const { bucket, drop } = await createTestBucket(admin, 'web');
@@ -37,7 +37,7 @@ export async function startStack({ policy = defaultUploadPolicy }: { policy?: Up
   const dead = createS3Storage(deadClient, bucket);
   let storeDown = false;
   const storage = new Proxy(real, { get: (_, name: keyof UploadStorage) => (storeDown ? dead : real)[name] });
-  const app = await buildApp({ config: { policy, webDistDir: DIST, storeOrigin: await storeOriginOf(storage) }, auth, storage });
+  const app = await buildApp({ config: { policy, limits, webDistDir: DIST, storeOrigin: await storeOriginOf(storage) }, auth, storage });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   await setupBucket(admin, { bucket, origins: [origin] });

@@ -110,7 +110,7 @@ describe('the SPA in Chromium, end to end', () => {
 
     const path = join(work, 'notes.html');
     writeFileSync(path, '<script>alert(1)</script>');
-    await page.locator('input[type=file]').setInputFiles(path);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
 
     const row = page.getByRole('listitem', { name: 'notes.html' });
     await expect.poll(() => row.getAttribute('data-status')).toBe('refused');
@@ -133,7 +133,7 @@ describe('the SPA in Chromium, end to end', () => {
     const row = page.getByRole('listitem', { name: 'tiny.png' });
     // The upload itself goes to the store from the browser; the server's own store calls then fail.
     page.on('request', (r) => r.url().includes('upload.complete') && stack.setStoreDown(true));
-    await page.locator('input[type=file]').setInputFiles(path);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
     expect(await row.getByRole('alert').textContent()).toMatch(/file store did not answer; try again/);
     expect(completes).toEqual([503]);
@@ -163,7 +163,7 @@ describe('the SPA in Chromium, end to end', () => {
     await signIn(page, stack.origin, 'Barbara');
     const path = join(work, 'movie.mp4');
     writeFileSync(path, Buffer.alloc(8 * 1024 * 1024, 1));
-    await page.locator('input[type=file]').setInputFiles(path);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
     const row = page.getByRole('listitem', { name: 'movie.mp4' });
     await expect.poll(() => row.getAttribute('data-status')).toBe('uploading');
     await row.getByRole('button', { name: 'Cancel' }).click();

@@ -57,12 +57,18 @@ export interface UploadPolicy {
   allowedTypes: readonly string[];
   maxBytes: number;
   urlTtlSeconds: number;
+  /** Files from this size on are sent in parts (the browser's choice, told by the server). */
+  multipartThresholdBytes?: number;
+  /** Parts in flight at once per file. */
+  multipartConcurrency?: number;
 }
 
 export const defaultUploadPolicy: UploadPolicy = {
   allowedTypes: DEFAULT_ALLOWED_TYPES,
   maxBytes: 100 * MiB,
   urlTtlSeconds: 300,
+  multipartThresholdBytes: 64 * MiB,
+  multipartConcurrency: 4,
 };
 
 /** `Image/PNG; charset=x` -> `image/png`. */

@@ -11,7 +11,8 @@ export function contentSecurityPolicy(storeOrigin: string | undefined): string {
   const store = storeOrigin ? ` ${storeOrigin}` : '';
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // WebAssembly (the MD5 of upload parts, in a worker) needs 'wasm-unsafe-eval'; JavaScript eval stays off.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     `img-src 'self' blob: data:${store}`,
     `media-src 'self' blob:${store}`,

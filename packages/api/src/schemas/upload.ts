@@ -41,4 +41,6 @@ export const policyOutput = z.object({
   allowedTypes: z.array(z.string()),
   maxBytes: z.number(),
   urlTtlSeconds: z.number(),
+  multipartThresholdBytes: z.number(),
+  multipartConcurrency: z.number(),
 });

@@ -5,24 +5,36 @@ const LABELS: Record<UploadItem['status'], string> = {
   refused: 'Not allowed',
   requesting: 'Preparing…',
   uploading: 'Uploading',
+  paused: 'Paused',
+  offline: 'Offline: waiting for the network',
+  waiting: 'Waiting to continue',
   verifying: 'Verifying…',
   done: 'Uploaded',
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
 
+const ACTIVE = new Set<UploadItem['status']>(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
+}
+
 interface Props {
   item: UploadItem;
   onCancel: () => void;
+  onPause: () => void;
+  onResume: () => void;
   onRetry: () => void;
   onDismiss: () => void;
 }
 
-/** One file: its progress bar, state, error, and preview or link once stored. */
-export function FileRow({ item, onCancel, onRetry, onDismiss }: Props) {
-  const { file, status, loaded, result, error } = item;
+/** One file: its progress bar, state, speed, error, and preview or link once stored. */
+export function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss }: Props) {
+  const { file, status, loaded, result, error, parts } = item;
   const percent = file.size ? Math.floor((loaded / file.size) * 100) : 0;
-  const active = status === 'requesting' || status === 'uploading' || status === 'verifying';
+  const active = ACTIVE.has(status);
 
   return (
     <li className={`file-row ${status}`} data-status={status} aria-label={file.name}>
@@ -35,6 +47,14 @@ export function FileRow({ item, onCancel, onRetry, onDismiss }: Props) {
           <progress value={loaded} max={file.size || 1} aria-label={`Upload of ${file.name}`} aria-valuetext={`${percent}%`} />
           <div className="file-meta">
             <span className="percent">{percent}%</span> · {formatBytes(loaded)} of {formatBytes(file.size)}
+            {parts && (
+              <span className="parts">
+                {' '}
+                · part {parts.done} of {parts.count}
+                {active && parts.speed > 0 && ` · ${formatBytes(parts.speed)}/s`}
+                {active && parts.secondsLeft !== null && ` · ${duration(parts.secondsLeft)} left`}
+              </span>
+            )}
           </div>
         </>
       )}
@@ -54,7 +74,17 @@ export function FileRow({ item, onCancel, onRetry, onDismiss }: Props) {
           </a>
         ))}
       <div className="file-actions">
-        {active && (
+        {parts && (status === 'uploading' || status === 'waiting' || status === 'offline') && (
+          <button type="button" onClick={onPause}>
+            Pause
+          </button>
+        )}
+        {status === 'paused' && (
+          <button type="button" onClick={onResume}>
+            Resume
+          </button>
+        )}
+        {active && status !== 'verifying' && (
           <button type="button" onClick={onCancel}>
             Cancel
           </button>

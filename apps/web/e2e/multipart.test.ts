@@ -1,0 +1,171 @@
+import { GiB, MiB, defaultLimits, defaultUploadPolicy } from '@app/api';
+import { listKeys } from '@app/test-utils';
+import { GetObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256, writeBigPng } from './files';
+import { startStack } from './stack';
+
+const RECORD_PROGRESS = `
+  window.__progress = [];
+  new MutationObserver((records) => {
+    for (const r of records) if (r.target instanceof HTMLProgressElement) window.__progress.push(r.target.value);
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value'] });
+`;
+
+describe('multipart uploads in Chromium', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  const work = mkdtempSync(join(tmpdir(), 'e2e-mp-'));
+
+  beforeAll(async () => {
+    stack = await startStack({
+      policy: { ...defaultUploadPolicy, maxBytes: 2 * GiB, multipartThresholdBytes: 64 * MiB },
+      limits: { ...defaultLimits, quotaBytes: null },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  async function signedInPage(name: string): Promise<Page> {
+    const page = await stack.browser.newPage();
+    await page.addInitScript(RECORD_PROGRESS);
+    await page.goto(stack.origin);
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${name}`).waitFor();
+    return page;
+  }
+  const partPuts = (page: Page) => {
+    const puts: number[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (r.method() === 'PUT' && url.searchParams.has('partNumber')) puts.push(Number(url.searchParams.get('partNumber')));
+    });
+    return puts;
+  };
+  async function storedHash(finalPrefix: string) {
+    const key = (await listKeys(stack.admin, stack.bucket, finalPrefix))[0]!;
+    const out = await stack.admin.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
+    return sha256(await out.Body!.transformToByteArray());
+  }
+  const throttle = async (page: Page, bytesPerSecond: number) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 2, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  };
+
+  it('sends 300 MiB in parts, several at once, survives cut requests, and never shows progress going back', async () => {
+    const path = join(work, 'holiday.png');
+    const hash = writeBigPng(path, 300 * MiB);
+    const page = await signedInPage('Mira');
+    const puts = partPuts(page);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const cut = new Set<number>();
+    // Cut the first attempt of parts 2 and 5 (the connection resets): the engine must retry them.
+    await page.route(
+      (url) => url.searchParams.has('partNumber'),
+      async (route) => {
+        const n = Number(new URL(route.request().url()).searchParams.get('partNumber'));
+        if ((n === 2 || n === 5) && !cut.has(n)) {
+          cut.add(n);
+          return route.abort('connectionreset');
+        }
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await route.continue();
+      },
+    );
+    page.on('requestfinished', (r) => r.url().includes('partNumber') && inFlight--);
+    page.on('requestfailed', (r) => r.url().includes('partNumber') && inFlight--);
+
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'holiday.png' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
+
+    expect([...cut].sort()).toEqual([2, 5]);
+    expect(puts.filter((n) => n === 2)).toHaveLength(2);
+    expect(new Set(puts).size).toBe(16);
+    expect(maxInFlight).toBeGreaterThanOrEqual(2);
+    const progress = (await page.evaluate('window.__progress')) as number[];
+    expect(progress.length).toBeGreaterThan(10);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
+    expect(progress.at(-1)).toBe(300 * MiB);
+    expect(await storedHash('uploads/dev-mira/')).toBe(hash);
+    await page.close();
+  });
+
+  it('pauses and resumes: nothing is sent while paused, and the file completes', async () => {
+    const path = join(work, 'paused.png');
+    const hash = writeBigPng(path, 100 * MiB);
+    const page = await signedInPage('Paz');
+    await throttle(page, 25 * MiB);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'paused.png' });
+    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(20 * MiB);
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('paused');
+    const puts = partPuts(page);
+    const before = await row.locator('progress').getAttribute('value');
+    await page.waitForTimeout(1500);
+    expect(puts).toEqual([]);
+    expect(await row.locator('progress').getAttribute('value')).toBe(before);
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(puts.length).toBeGreaterThan(0);
+    expect(await storedHash('uploads/dev-paz/')).toBe(hash);
+    await page.close();
+  });
+
+  it('after a reload, the same file picked again sends only the parts the store lacks', async () => {
+    const path = join(work, 'reloaded.png');
+    const hash = writeBigPng(path, 100 * MiB);
+    const page = await signedInPage('Rei');
+    await throttle(page, 25 * MiB);
+    const acked: number[] = [];
+    page.on('requestfinished', async (r) => {
+      if (r.url().includes('partNumber') && (await r.response())?.status() === 200) acked.push(1);
+    });
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    await expect.poll(() => acked.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+    await page.reload();
+
+    const record = JSON.parse(
+      (await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')).map((k) => localStorage.getItem(k))[0])) as string,
+    ) as { key: string; uploadId: string; partCount: number };
+    const held = (await stack.admin.send(new ListPartsCommand({ Bucket: stack.bucket, Key: record.key, UploadId: record.uploadId }))).Parts ?? [];
+    expect(held.length).toBeGreaterThanOrEqual(4);
+    expect(held.length).toBeLessThan(record.partCount);
+
+    const puts = partPuts(page);
+    const resume = page.getByRole('listitem', { name: 'Unfinished reloaded.png' });
+    await resume.getByLabel('Resume reloaded.png').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'reloaded.png', exact: true });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(puts.sort((a, b) => a - b)).toEqual(
+      Array.from({ length: record.partCount }, (_, i) => i + 1).filter((n) => !held.some((p) => p.PartNumber === n)),
+    );
+    expect(await storedHash('uploads/dev-rei/')).toBe(hash);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')))).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a different file offered for resuming', async () => {
+    const page = await signedInPage('Sol');
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'upload-resume:staging/dev-sol/x',
+        JSON.stringify({ key: 'staging/dev-sol/x', uploadId: 'u', partSize: 1, partCount: 1, fileName: 'movie.mp4', size: 5, type: 'video/mp4', lastModified: 1, sample: 'x', startedAt: 1 }),
+      ),
+    );
+    await page.reload();
+    const other = join(work, 'movie.mp4');
+    writeBigPng(other, 1000);
+    await page.getByLabel('Resume movie.mp4').setInputFiles(other);
+    const alert = page.getByRole('listitem', { name: 'Unfinished movie.mp4' }).getByRole('alert');
+    await expect.poll(() => alert.textContent().catch(() => '')).toMatch(/has changed since the upload started/);
+    await page.close();
+  });
+});

@@ -1,0 +1,19 @@
+/// <reference lib="webworker" />
+import { createMD5 } from 'hash-wasm';
+
+/** Hashes file slices off the main thread, so the page stays responsive during large uploads. */
+const hasher = createMD5();
+
+self.onmessage = async (event: MessageEvent<{ id: number; blob: Blob }>) => {
+  const { id, blob } = event.data;
+  try {
+    const md5 = await hasher;
+    md5.init();
+    const reader = blob.stream().getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) md5.update(chunk.value);
+    const digest = md5.digest('binary');
+    self.postMessage({ id, md5: btoa(String.fromCharCode(...digest)) });
+  } catch (error) {
+    self.postMessage({ id, error: String((error as Error)?.message ?? error) });
+  }
+};
