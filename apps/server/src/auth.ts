@@ -1,6 +1,7 @@
 import type { User } from '@app/api';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from './env';
+import { TokenError, verifyHs256 } from './hs256';
 
 export type Verified = { user: User } | { user: null; error?: string };
 
@@ -12,6 +13,7 @@ export interface Auth {
 }
 
 function describe(error: unknown): string {
+  if (error instanceof TokenError) return error.message;
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is not valid';
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not accepted`;
@@ -37,8 +39,13 @@ function devUserId(name: string): string {
 }
 
 /** HS256 with AUTH_JWT_SECRET, or RS/ES tokens checked against the identity provider's JWKS. */
+/** Verified tokens, until they expire: a page sends the same token with every call. */
+const CACHE_SIZE = 10_000;
+
 export function createAuth(config: Config['auth']): Auth {
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+  const hmacKey = config.jwtSecret ? Buffer.from(config.jwtSecret, 'utf8') : null;
+  const verified = new Map<string, { user: User; exp: number }>();
   const jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
   const claims = { issuer: config.issuer, audience: config.audience };
 
@@ -50,8 +57,8 @@ export function createAuth(config: Config['auth']): Auth {
         if (!secret) throw error;
       }
     }
-    if (!secret) throw new Error('no verifier configured');
-    return (await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload;
+    if (!hmacKey) throw new Error('no verifier configured');
+    return verifyHs256(token, hmacKey, claims);
   }
 
   return {
@@ -59,9 +66,19 @@ export function createAuth(config: Config['auth']): Auth {
       if (!authorization) return { user: null };
       const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
       if (!match?.[1]) return { user: null, error: 'the Authorization header must be "Bearer <token>"' };
+      const token = match[1];
+      const now = Date.now() / 1000;
+      const cached = verified.get(token);
+      if (cached && cached.exp > now) return { user: cached.user };
       try {
-        const user = userOf(await verifyToken(match[1]));
-        return user ? { user } : { user: null, error: 'the token has no usable "sub" claim' };
+        const payload = await verifyToken(token);
+        const user = userOf(payload);
+        if (!user) return { user: null, error: 'the token has no usable "sub" claim' };
+        if (typeof payload.exp === 'number') {
+          if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
+          verified.set(token, { user, exp: payload.exp });
+        }
+        return { user };
       } catch (error) {
         return { user: null, error: describe(error) };
       }

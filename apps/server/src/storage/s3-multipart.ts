@@ -3,11 +3,10 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { StoredPart, UploadStorage } from '@app/api';
+import type { Presign } from './presigner';
 
 type MultipartStorage = Pick<UploadStorage, 'createMultipart' | 'presignPart' | 'listParts' | 'completeMultipart' | 'abortMultipart'>;
 
@@ -15,7 +14,7 @@ const isNoSuchUpload = (error: unknown) =>
   (error as { name?: string })?.name === 'NoSuchUpload' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 
 /** Multipart uploads on any S3-compatible store. */
-export function createS3Multipart(client: S3Client, bucket: string): MultipartStorage {
+export function createS3Multipart(client: S3Client, bucket: string, presign: Presign): MultipartStorage {
   return {
     async createMultipart({ key, contentType, metadata }) {
       const out = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, Metadata: metadata }));
@@ -25,12 +24,14 @@ export function createS3Multipart(client: S3Client, bucket: string): MultipartSt
 
     async presignPart({ key, uploadId, partNumber, size, contentMd5, expiresIn }) {
       // The part's exact length is signed, and its MD5 when given: the store checks every byte against it.
-      const url = await getSignedUrl(
-        client,
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size, ContentMD5: contentMd5 }),
-        { expiresIn, signableHeaders: new Set(contentMd5 ? ['content-length', 'content-md5'] : ['content-length']) },
-      );
       const headers: Record<string, string> = contentMd5 ? { 'Content-MD5': contentMd5 } : {};
+      const url = await presign({
+        method: 'PUT',
+        key,
+        query: { partNumber: String(partNumber), uploadId },
+        headers: { ...headers, 'Content-Length': String(size) },
+        expiresIn,
+      });
       return { url, headers };
     },
 

@@ -7,8 +7,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { VersionChangedError, type UploadStorage } from '@app/api';
+import { createPresigner } from './presigner';
 import { copyVersion } from './s3-copy';
 import { createS3Multipart } from './s3-multipart';
 
@@ -33,21 +33,13 @@ async function sameVersion<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /** `UploadStorage` on any S3-compatible store. */
 export function createS3Storage(client: S3Client, bucket: string): UploadStorage {
+  const presign = createPresigner(client, bucket);
   return {
     async presignPut({ key, contentType, size, metadata, expiresIn }) {
       const headers: Record<string, string> = { 'Content-Type': contentType };
       for (const [name, value] of Object.entries(metadata)) headers[metaHeader(name)] = value;
-      const metaHeaders = Object.keys(metadata).map(metaHeader);
       // Content-Type, Content-Length and the metadata are signed headers: the store refuses any other.
-      const url = await getSignedUrl(
-        client,
-        new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size, Metadata: metadata }),
-        {
-          expiresIn,
-          signableHeaders: new Set(['content-type', 'content-length', ...metaHeaders]),
-          unhoistableHeaders: new Set(metaHeaders),
-        },
-      );
+      const url = await presign({ method: 'PUT', key, headers: { ...headers, 'Content-Length': String(size) }, expiresIn });
       return { url, headers };
     },
 
@@ -109,7 +101,7 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
     },
 
     presignGet(key, expiresIn) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+      return presign({ method: 'GET', key, expiresIn });
     },
 
     async putJson(key, value) {
@@ -126,6 +118,6 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
       }
     },
 
-    ...createS3Multipart(client, bucket),
+    ...createS3Multipart(client, bucket, presign),
   };
 }

@@ -1,0 +1,39 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { encodeRfc3986, presignUrl, type PresignRequest } from './sigv4';
+
+const PROBE = 'presign-probe';
+
+export type Presign = (request: {
+  method: 'GET' | 'PUT';
+  key: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  expiresIn: number;
+}) => Promise<string>;
+
+/**
+ * Pre-signs object URLs with our own SigV4 code: the SDK's presigner spends most of a request's CPU
+ * in its middleware. The SDK still decides the URL shape (endpoint, path- or virtual-host style)
+ * once, by signing a probe, and still supplies (and refreshes) the credentials.
+ */
+export function createPresigner(client: S3Client, bucket: string): Presign {
+  let base: Promise<{ prefix: string; region: string }> | null = null;
+  const resolveBase = async () => {
+    const probe = new URL(await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: PROBE }), { expiresIn: 60 }));
+    if (!probe.pathname.endsWith(`/${PROBE}`)) throw new Error(`unexpected presigned URL shape: ${probe.pathname}`);
+    const region = /X-Amz-Credential=[^%]+%2F\d{8}%2F([^%]+)%2F/.exec(probe.search)?.[1] ?? (await client.config.region());
+    return { prefix: `${probe.origin}${probe.pathname.slice(0, -PROBE.length)}`, region };
+  };
+
+  return async ({ method, key, query, headers, expiresIn }) => {
+    base ??= resolveBase().catch((error: unknown) => {
+      base = null;
+      throw error;
+    });
+    const { prefix, region } = await base;
+    const credentials: PresignRequest['credentials'] = await client.config.credentials();
+    const url = prefix + key.split('/').map(encodeRfc3986).join('/');
+    return presignUrl({ method, url, query, headers, expiresIn, region, credentials });
+  };
+}
