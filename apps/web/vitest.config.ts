@@ -7,10 +7,18 @@ export default defineConfig({
   test: {
     reporters: reports ? ['default', 'json'] : ['default'],
     outputFile: reports ? { json: `${reports}/web.json` } : undefined,
-    include: ['e2e/**/*.test.ts'],
-    globalSetup: ['./e2e/global-setup.ts'],
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'browser',
+          include: ['e2e/**/*.test.ts'],
+          globalSetup: ['./e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

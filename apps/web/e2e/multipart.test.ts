@@ -1,6 +1,6 @@
 import { GiB, MiB, defaultLimits, defaultUploadPolicy } from '@app/api';
 import { listKeys } from '@app/test-utils';
-import { GetObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +149,46 @@ describe('multipart uploads in Chromium', () => {
     );
     expect(await storedHash('uploads/dev-rei/')).toBe(hash);
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')))).toEqual([]);
+    await page.close();
+  });
+
+  it('cancel aborts the multipart upload on the store and leaves nothing behind', async () => {
+    const path = join(work, 'cancelled.png');
+    writeBigPng(path, 100 * MiB);
+    const page = await signedInPage('Cy');
+    await throttle(page, 25 * MiB);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'cancelled.png' });
+    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
+    await expect
+      .poll(async () => ((await stack.admin.send(new ListMultipartUploadsCommand({ Bucket: stack.bucket, Prefix: 'staging/dev-cy/' }))).Uploads ?? []).length)
+      .toBe(0);
+    expect(await listKeys(stack.admin, stack.bucket, 'staging/dev-cy/')).toEqual([]);
+    expect(await listKeys(stack.admin, stack.bucket, 'uploads/dev-cy/')).toEqual([]);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')))).toEqual([]);
+    await page.close();
+  });
+
+  it('waits while the browser is offline and finishes when it is back', async () => {
+    const path = join(work, 'offline.png');
+    const hash = writeBigPng(path, 80 * MiB);
+    const page = await signedInPage('Oz');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    const conditions = (offline: boolean) =>
+      cdp.send('Network.emulateNetworkConditions', { offline, latency: 2, downloadThroughput: -1, uploadThroughput: 20 * MiB });
+    await conditions(false);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('listitem', { name: 'offline.png' });
+    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
+    await conditions(true);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('offline');
+    await page.waitForTimeout(1000);
+    await conditions(false);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await storedHash('uploads/dev-oz/')).toBe(hash);
     await page.close();
   });
 

@@ -110,10 +110,10 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
 
   const runMultipart = useCallback(
     async (id: string, file: File, plan?: Plan) => {
+      let key = plan?.key;
       try {
         const { MultipartUpload } = await import('./multipart/multipart-upload');
         const sample = await sampleHash(file);
-        let key = plan?.key;
         const engine = new MultipartUpload(file, api, {
           concurrency: policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
           plan,
@@ -130,6 +130,9 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
         if (key) removeRecord(key);
         update(id, { status: 'done', result, loaded: file.size });
       } catch (error) {
+        // A cancelled upload is gone from the store: nothing is left to resume.
+        if (isAbort(error) && key) removeRecord(key);
+        if (isAbort(error)) update(id, { plan: undefined });
         fail(id, error);
       } finally {
         engines.current.delete(id);

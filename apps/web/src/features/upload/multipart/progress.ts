@@ -17,7 +17,7 @@ export interface MultipartProgress {
 export class ProgressMeter {
   private shown = 0;
   private speed = 0;
-  private lastAt = 0;
+  private lastAt: number | null = null;
   private lastBytes = 0;
 
   constructor(
@@ -28,7 +28,7 @@ export class ProgressMeter {
   update(acknowledged: number, inFlight: number, partsDone: number, partCount: number): MultipartProgress {
     const t = this.now();
     this.shown = Math.min(this.total, Math.max(this.shown, acknowledged + inFlight));
-    if (this.lastAt === 0) {
+    if (this.lastAt === null) {
       this.lastAt = t;
       this.lastBytes = this.shown;
     } else if (t - this.lastAt >= 250) {
