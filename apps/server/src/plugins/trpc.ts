@@ -17,16 +17,14 @@ export const MAX_BATCH_SIZE = 10;
 
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
 export async function trpcPlugin(app: FastifyInstance, { auth, ...shared }: TrpcPluginOptions) {
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-  });
-
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       async createContext({ req, res }) {
+        // Set here rather than in a hook: one less step on every call.
+        res.header('cache-control', 'no-store');
         const verified = await auth.verify(req.headers.authorization);
         return {
           ...shared,

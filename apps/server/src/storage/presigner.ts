@@ -18,12 +18,12 @@ export type Presign = (request: {
  * once, by signing a probe, and still supplies (and refreshes) the credentials.
  */
 export function createPresigner(client: S3Client, bucket: string): Presign {
-  let base: Promise<{ prefix: string; region: string }> | null = null;
+  let base: Promise<{ origin: string; host: string; pathPrefix: string; region: string }> | null = null;
   const resolveBase = async () => {
     const probe = new URL(await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: PROBE }), { expiresIn: 60 }));
     if (!probe.pathname.endsWith(`/${PROBE}`)) throw new Error(`unexpected presigned URL shape: ${probe.pathname}`);
     const region = /X-Amz-Credential=[^%]+%2F\d{8}%2F([^%]+)%2F/.exec(probe.search)?.[1] ?? (await client.config.region());
-    return { prefix: `${probe.origin}${probe.pathname.slice(0, -PROBE.length)}`, region };
+    return { origin: probe.origin, host: probe.host, pathPrefix: probe.pathname.slice(0, -PROBE.length), region };
   };
 
   return async ({ method, key, query, headers, expiresIn }) => {
@@ -31,9 +31,9 @@ export function createPresigner(client: S3Client, bucket: string): Presign {
       base = null;
       throw error;
     });
-    const { prefix, region } = await base;
+    const { origin, host, pathPrefix, region } = await base;
     const credentials: PresignRequest['credentials'] = await client.config.credentials();
-    const url = prefix + key.split('/').map(encodeRfc3986).join('/');
-    return presignUrl({ method, url, query, headers, expiresIn, region, credentials });
+    const path = pathPrefix + key.split('/').map(encodeRfc3986).join('/');
+    return presignUrl({ method, origin, host, path, query, headers, expiresIn, region, credentials });
   };
 }

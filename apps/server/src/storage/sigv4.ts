@@ -8,8 +8,12 @@ export interface Credentials {
 
 export interface PresignRequest {
   method: 'GET' | 'PUT';
-  /** The object's URL without query, e.g. http://127.0.0.1:7480/bucket/key. */
-  url: string;
+  /** e.g. http://127.0.0.1:7480 */
+  origin: string;
+  /** e.g. 127.0.0.1:7480 */
+  host: string;
+  /** The object's path, already URI-encoded, e.g. /bucket/staging/u/key.png */
+  path: string;
   /** Extra query parameters that are part of the request (partNumber, uploadId). */
   query?: Record<string, string>;
   /** Headers the client must send exactly; all are signed (names in any case). */
@@ -20,8 +24,11 @@ export interface PresignRequest {
   now?: Date;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /** RFC 3986 encoding, as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is escaped. */
 export function encodeRfc3986(value: string): string {
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -44,12 +51,11 @@ function signingKey(secret: string, date: string, region: string): Buffer {
  * A SigV4 query-string pre-signed URL for S3 (the algorithm of the AWS SDK's presigner, without its
  * per-call middleware stack). The payload is UNSIGNED-PAYLOAD; the listed headers are signed.
  */
-export function presignUrl({ method, url, query = {}, headers = {}, expiresIn, region, credentials, now = new Date() }: PresignRequest): string {
-  const target = new URL(url);
+export function presignUrl({ method, origin, host, path, query = {}, headers = {}, expiresIn, region, credentials, now = new Date() }: PresignRequest): string {
   const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
   const date = amzDate.slice(0, 8);
   const scope = `${date}/${region}/s3/aws4_request`;
-  const signed: Record<string, string> = { host: target.host };
+  const signed: Record<string, string> = { host };
   for (const [name, value] of Object.entries(headers)) signed[name.toLowerCase()] = value.trim().replace(/\s+/g, ' ');
   const signedNames = Object.keys(signed).sort();
 
@@ -69,7 +75,7 @@ export function presignUrl({ method, url, query = {}, headers = {}, expiresIn, r
     .join('&');
   const canonicalRequest = [
     method,
-    target.pathname,
+    path,
     canonicalQuery,
     signedNames.map((name) => `${name}:${signed[name]}\n`).join(''),
     signedNames.join(';'),
@@ -77,5 +83,5 @@ export function presignUrl({ method, url, query = {}, headers = {}, expiresIn, r
   ].join('\n');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
   const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region)).update(stringToSign).digest('hex');
-  return `${target.origin}${target.pathname}?${canonicalQuery}&X-Amz-Signature=${signature}`;
+  return `${origin}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 }
