@@ -40,6 +40,7 @@ env.S3_BUCKET ??= 'uploads';
 env.S3_REGION ??= env.AWS_REGION ?? 'us-east-1';
 env.WEB_ORIGINS ??= `${webUrl},http://localhost:${webPort}`;
 env.AUTH_DEV_SIGN_IN ??= 'true';
+env.UPLOAD_MAX_BYTES ??= String(2 * 1024 ** 3); // large enough to try multipart uploads
 env.AUTH_JWT_SECRET ??= 'dev-only-secret-change-me-in-production-0123456789';
 env.NODE_ENV ??= 'development';
 
