@@ -1,18 +1,18 @@
 import { ensureLocalS3 } from '@app/test-utils';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 
-/** Runs src/server.ts as `pnpm start` would, with exactly the given environment. */
+/** Runs the production build (dist/server.js) as `pnpm start` does, with exactly the given environment. */
 function startServer(env: Record<string, string>) {
-  const child = spawn(TSX, [SERVER], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -27,7 +27,11 @@ async function waitFor(check: () => boolean, what: string, ms = 20_000) {
   }
 }
 
-describe('the server process', () => {
+describe('the server process (production build)', () => {
+  beforeAll(() => {
+    execFileSync('pnpm', ['exec', 'tsup', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  });
+
   it('refuses to start with a bad environment and names the variable', async () => {
     const { child, output } = startServer({ S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32), UPLOAD_MAX_BYTES: '-5' });
     const [code] = await once(child, 'exit');
