@@ -41,7 +41,7 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
   it('uploads 300 MiB in parts, 4 at a time, and stores identical bytes', async () => {
     const body = pngOf(300 * MiB);
     const s = await start(body.length);
-    expect(s.partCount).toBe(16);
+    expect(s.partCount).toBe(8);
     const parts: Array<{ partNumber: number; etag: string }> = [];
     const queue = Array.from({ length: s.partCount }, (_, i) => i + 1);
     await Promise.all(
@@ -54,7 +54,7 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
       }),
     );
     const listed = await call('listParts', { key: s.key, uploadId: s.uploadId });
-    expect(listed.data.parts.map((p: { partNumber: number }) => p.partNumber).sort((a: number, b: number) => a - b)).toEqual(queue.length ? [] : Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(listed.data.parts.map((p: { partNumber: number }) => p.partNumber).sort((a: number, b: number) => a - b)).toEqual(queue.length ? [] : Array.from({ length: 8 }, (_, i) => i + 1));
     const done = await call('complete', { key: s.key, uploadId: s.uploadId, parts: parts.sort((a, b) => a.partNumber - b.partNumber) });
     expect(done.status, done.error?.message).toBe(200);
     expect(done.data).toMatchObject({ key: s.key.replace('staging/', 'uploads/'), size: body.length, contentType: 'image/png' });

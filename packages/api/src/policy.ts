@@ -40,12 +40,13 @@ export const GiB = 1024 * MiB;
 export const SINGLE_PUT_MAX_BYTES = 5 * GiB;
 
 /**
- * The part size for a multipart upload: about 16 parts, each 8-64 MiB (big parts keep the browser's
- * fixed cost per request small; small ones make a retry cheap), and never more than 10,000 parts.
+ * The part size for a multipart upload: about 8 parts, each 8-64 MiB (big parts keep the browser's
+ * fixed cost per request and the signing traffic small; small ones make a retry cheap), and never
+ * more than 10,000 parts.
  */
 export function choosePartSize(size: number): number {
   const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
-  const preferred = Math.min(64 * MiB, Math.max(8 * MiB, roundUp(size / 16)));
+  const preferred = Math.min(64 * MiB, Math.max(8 * MiB, roundUp(size / 8)));
   return Math.max(preferred, roundUp(size / 10_000));
 }
 

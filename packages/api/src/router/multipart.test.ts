@@ -35,29 +35,29 @@ describe('upload.multipart', () => {
   it('plans parts of 8-64 MiB, at most 10,000, and stores the plan beside the upload', async () => {
     const { caller, memory } = setup(undefined, { policy: bigPolicy, limits: { ...defaultLimits, quotaBytes: null } });
     const small = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
-    expect(small).toMatchObject({ partSize: 19 * MiB, partCount: 16 });
+    expect(small).toMatchObject({ partSize: 38 * MiB, partCount: 8 });
     expect(small.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-a\.mp4$/);
     const huge = await caller.upload.multipart.start({ fileName: 'b.mp4', contentType: 'video/mp4', size: 15 * GiB });
     expect(huge).toMatchObject({ partSize: 64 * MiB, partCount: 240 });
-    expect(await memory.storage.getJson(manifestKey(small.key))).toEqual({ uploadId: small.uploadId, size: 300 * MiB, partSize: 19 * MiB, partCount: 16 });
+    expect(await memory.storage.getJson(manifestKey(small.key))).toEqual({ uploadId: small.uploadId, size: 300 * MiB, partSize: 38 * MiB, partCount: 8 });
   });
 
   it('signs each part with its exact length and MD5, the last one shorter', async () => {
     const { caller, memory } = setup(undefined, { policy: bigPolicy });
     const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
-    const out = await caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 16], contentMd5: [md5, md5] });
-    expect(out.parts.map((p) => p.partNumber)).toEqual([1, 16]);
+    const out = await caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 8], contentMd5: [md5, md5] });
+    expect(out.parts.map((p) => p.partNumber)).toEqual([1, 8]);
     expect(out.parts[0]?.headers['Content-MD5']).toBe(md5);
     expect(memory.partUrls).toEqual([
-      { partNumber: 1, size: 19 * MiB, contentMd5: md5 },
-      { partNumber: 16, size: 300 * MiB - 15 * 19 * MiB, contentMd5: md5 },
+      { partNumber: 1, size: 38 * MiB, contentMd5: md5 },
+      { partNumber: 8, size: 300 * MiB - 7 * 38 * MiB, contentMd5: md5 },
     ]);
   });
 
   it('refuses parts that do not exist, repeated parts, big batches and digests that do not pair up', async () => {
     const { caller } = setup(undefined, { policy: bigPolicy });
     const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
-    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [17] }))).message).toMatch(/has 16 parts; 17 do not exist/);
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [9] }))).message).toMatch(/has 8 parts; 9 do not exist/);
     expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [2, 2] }))).message).toMatch(/must not repeat/);
     expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: Array.from({ length: 21 }, (_, i) => i + 1) }))).code).toBe('BAD_REQUEST');
     expect((await failure(caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 2], contentMd5: [md5] }))).message).toMatch(/one digest per part/);

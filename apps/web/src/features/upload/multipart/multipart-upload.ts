@@ -106,6 +106,7 @@ export class MultipartUpload {
   private async sendPart(signer: PartSigner, n: number) {
     for (let attempt = 0; ; attempt++) {
       const part = await signer.get(n, this.pending);
+      signer.prefetch(this.pending);
       const result = await putPart(part, signer.slice(n), (bytes) => this.progress(n, bytes), (xhr) => this.requests.add(xhr));
       this.sent.delete(n);
       for (const xhr of this.requests) if (xhr.readyState === XMLHttpRequest.DONE) this.requests.delete(xhr);

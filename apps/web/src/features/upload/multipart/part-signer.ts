@@ -4,6 +4,8 @@ import { md5Of } from './md5';
 /** Parts are signed in small batches just before use; a URL this close to expiry is signed again. */
 const BATCH = 4;
 const MARGIN_MS = 30_000;
+/** How many upcoming parts should have a URL (or one on the way) while others upload. */
+const LOOKAHEAD = 4;
 
 /**
  * Hands out signed part URLs: hashes the part (and the next few waiting) in the worker, signs
@@ -36,15 +38,30 @@ export class PartSigner {
       if (part && part.expiresAt - Date.now() > MARGIN_MS) return part;
       this.urls.delete(partNumber);
     }
-    const batch = [partNumber, ...upcoming.filter((n) => n !== partNumber && !this.urls.has(n)).slice(0, BATCH - 1)];
+    // The very first part is signed alone, so bytes start flowing after one digest, not four.
+    const others = this.urls.size === 0 ? [] : upcoming.filter((n) => n !== partNumber && !this.urls.has(n)).slice(0, BATCH - 1);
+    return this.start([partNumber, ...others])[0]!;
+  }
+
+  /**
+   * Hashes and signs the next parts in the background while others upload, so a part never waits
+   * for its digest. Call it whenever a part starts sending.
+   */
+  prefetch(upcoming: readonly number[]): void {
+    const soon = upcoming.slice(0, LOOKAHEAD);
+    if (soon.every((n) => this.urls.has(n))) return;
+    this.start(upcoming.filter((n) => !this.urls.has(n)).slice(0, BATCH));
+  }
+
+  private start(batch: number[]): Array<Promise<SignedPart>> {
     const signing = this.sign(batch);
-    batch.forEach((n, i) => {
+    signing.catch(() => batch.forEach((n) => this.urls.delete(n)));
+    return batch.map((n, i) => {
       const part = signing.then((parts) => parts[i]!);
       part.catch(() => {}); // awaited later, or never if the upload stops first
       this.urls.set(n, part);
+      return part;
     });
-    signing.catch(() => batch.forEach((n) => this.urls.delete(n)));
-    return (await signing)[0]!;
   }
 
   private async sign(partNumbers: number[]): Promise<SignedPart[]> {
