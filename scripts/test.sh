@@ -40,7 +40,8 @@ rm -rf "$reports" && mkdir -p "$reports"
 export VITEST_REPORTS_DIR="$reports"
 
 status=0
-pnpm exec turbo run typecheck test --env-mode=loose --concurrency=1 --log-order=grouped || status=$?
+# --continue: one failing package must not hide the results of the others.
+pnpm exec turbo run typecheck test --env-mode=loose --concurrency=1 --log-order=grouped --continue || status=$?
 
 node scripts/summarize-tests.mjs "$reports" || status=1
 exit "$status"
