@@ -26,13 +26,24 @@ export function createPresigner(client: S3Client, bucket: string): Presign {
     return { origin: probe.origin, host: probe.host, pathPrefix: probe.pathname.slice(0, -PROBE.length), region };
   };
 
+  // The SDK's provider chain is memoized, but asking it costs a promise chain per call: keep the
+  // answer until five minutes before it expires (temporary credentials) or for good (static ones).
+  let credentials: { value: PresignRequest['credentials']; until: number } | null = null;
+  const currentCredentials = async () => {
+    if (credentials && Date.now() < credentials.until) return credentials.value;
+    const value = await client.config.credentials();
+    const until = value.expiration ? value.expiration.getTime() - 5 * 60_000 : Number.POSITIVE_INFINITY;
+    credentials = { value, until };
+    return value;
+  };
+
   return async ({ method, key, query, headers, expiresIn }) => {
     base ??= resolveBase().catch((error: unknown) => {
       base = null;
       throw error;
     });
     const { origin, host, pathPrefix, region } = await base;
-    const credentials: PresignRequest['credentials'] = await client.config.credentials();
+    const credentials = await currentCredentials();
     const path = pathPrefix + key.split('/').map(encodeRfc3986).join('/');
     return presignUrl({ method, origin, host, path, query, headers, expiresIn, region, credentials });
   };

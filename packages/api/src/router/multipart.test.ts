@@ -4,6 +4,7 @@ import { finalKeyOf } from '../key';
 import { manifestKey } from '../multipart';
 import { defaultLimits } from '../limits';
 import { GiB, MiB } from '../policy';
+import { signPartsOutput } from '../schemas/multipart';
 import { bob, pngBytes, setup } from '../test/caller';
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -46,6 +47,7 @@ describe('upload.multipart', () => {
     const { caller, memory } = setup(undefined, { policy: bigPolicy });
     const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
     const out = await caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1, 8], contentMd5: [md5, md5] });
+    expect(signPartsOutput.parse(out)).toEqual(out);
     expect(out.parts.map((p) => p.partNumber)).toEqual([1, 8]);
     expect(out.parts[0]?.headers['Content-MD5']).toBe(md5);
     expect(memory.partUrls).toEqual([

@@ -9,7 +9,7 @@ import {
   multipartStartOutput,
   multipartTargetInput,
   signPartsInput,
-  signPartsOutput,
+  type SignPartsOutput,
 } from '../schemas/multipart';
 import { callStorage } from '../storage-error';
 import { protectedProcedure, router } from '../trpc';
@@ -25,10 +25,10 @@ export const multipartRouter = router({
       return startMultipart(ctx, input);
     }),
 
+  /** Called once per batch of parts; its answer is checked against `signPartsOutput` by the tests. */
   signParts: protectedProcedure
     .input(signPartsInput)
-    .output(signPartsOutput)
-    .mutation(({ ctx, input }) => signParts(ctx, input)),
+    .mutation(({ ctx, input }): Promise<SignPartsOutput> => signParts(ctx, input)),
 
   listParts: protectedProcedure
     .input(multipartTargetInput)

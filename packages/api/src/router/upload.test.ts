@@ -4,6 +4,7 @@ import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
 import { FINAL_KEY_PATTERN, finalKeyOf, STAGED_KEY_PATTERN } from '../key';
 import { defaultLimits } from '../limits';
 import { MiB } from '../policy';
+import { requestUrlOutput } from '../schemas/upload';
 import { alice, bob, pngBytes, setup } from '../test/caller';
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; cause?: unknown }> {
@@ -23,6 +24,7 @@ describe('upload.requestUrl', () => {
   it('signs a PUT to a staging key, with the exact type, size and declared metadata', async () => {
     const { caller, memory } = setup();
     const out = await caller.upload.requestUrl(png);
+    expect(requestUrlOutput.parse(out)).toEqual(out);
     expect(out.method).toBe('PUT');
     if (out.method !== 'PUT') return;
     expect(out.key).toMatch(STAGED_KEY_PATTERN);
@@ -35,6 +37,7 @@ describe('upload.requestUrl', () => {
   it('signs a POST form when asked', async () => {
     const { caller } = setup();
     const out = await caller.upload.requestUrl({ ...png, method: 'POST' });
+    expect(requestUrlOutput.parse(out)).toEqual(out);
     expect(out.method).toBe('POST');
     if (out.method === 'POST') expect(out.fields.key).toBe(out.key);
   });

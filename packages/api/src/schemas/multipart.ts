@@ -39,6 +39,8 @@ export const signPartsOutput = z.object({
   expiresAt: z.iso.datetime(),
 });
 
+export type SignPartsOutput = z.infer<typeof signPartsOutput>;
+
 export const multipartTargetInput = z.object(target);
 
 export const listPartsOutput = z.object({

@@ -26,6 +26,8 @@ export const requestUrlOutput = z.discriminatedUnion('method', [
   signedTarget.extend({ method: z.literal('POST'), url: z.url(), fields: z.record(z.string(), z.string()) }),
 ]);
 
+export type RequestUrlOutput = z.infer<typeof requestUrlOutput>;
+
 export const completeInput = z.object({
   key: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(1024, 'is too long'),
 });
