@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, writeBigPng } from './files';
+import { throttle } from './network';
 import { startStack } from './stack';
 
 const RECORD_PROGRESS = `
@@ -50,11 +51,6 @@ describe('multipart uploads in Chromium', () => {
     const out = await stack.admin.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
     return sha256(await out.Body!.transformToByteArray());
   }
-  const throttle = async (page: Page, bytesPerSecond: number) => {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 2, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
-  };
 
   it('sends 300 MiB in parts, several at once, survives cut requests, and never shows progress going back', async () => {
     const path = join(work, 'holiday.png');
@@ -176,18 +172,14 @@ describe('multipart uploads in Chromium', () => {
     const path = join(work, 'offline.png');
     const hash = writeBigPng(path, 80 * MiB);
     const page = await signedInPage('Oz');
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    const conditions = (offline: boolean) =>
-      cdp.send('Network.emulateNetworkConditions', { offline, latency: 2, downloadThroughput: -1, uploadThroughput: 20 * MiB });
-    await conditions(false);
+    const link = await throttle(page, 20 * MiB);
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
     const row = page.getByRole('listitem', { name: 'offline.png' });
     await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
-    await conditions(true);
+    await link.setOffline(true);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('offline');
     await page.waitForTimeout(1000);
-    await conditions(false);
+    await link.setOffline(false);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     expect(await storedHash('uploads/dev-oz/')).toBe(hash);
     await page.close();

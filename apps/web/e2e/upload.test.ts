@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { throttle } from './network';
 import { startStack } from './stack';
 
 const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
@@ -54,14 +55,7 @@ describe('the SPA in Chromium, end to end', () => {
     const page = await stack.browser.newPage({ viewport: { width: 900, height: 900 } });
     await page.addInitScript(RECORD_PROGRESS);
     // A realistic link (40 Mbit/s up), so progress is observable rather than instant on loopback.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 5,
-      downloadThroughput: 50 * 1024 * 1024,
-      uploadThroughput: 5 * 1024 * 1024,
-    });
+    await throttle(page, 5 * 1024 * 1024);
     const storeRequests: string[] = [];
     page.on('request', (r) => {
       if (r.url().startsWith(stack.env.S3_ENDPOINT)) storeRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
@@ -152,14 +146,7 @@ describe('the SPA in Chromium, end to end', () => {
 
   it('cancels an upload in flight: the row says so and nothing is stored', async () => {
     const page = await stack.browser.newPage();
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 5,
-      downloadThroughput: 50 * 1024 * 1024,
-      uploadThroughput: 512 * 1024,
-    });
+    await throttle(page, 512 * 1024);
     await signIn(page, stack.origin, 'Barbara');
     const path = join(work, 'movie.mp4');
     writeFileSync(path, Buffer.alloc(8 * 1024 * 1024, 1));
