@@ -8,16 +8,23 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const SCRIPTS = fileURLToPath(new URL('../../scripts/local-s3/', import.meta.url));
 
+/** BENCH_S3_PORT moves the whole cluster (data dir, ports), e.g. beside one a killed bench left. */
+const PORT = Number(process.env.BENCH_S3_PORT) || 7482;
+
 /**
  * The bench's own Ceph cluster: its own data dir and ports, so a bench never stops or fills the
  * test suite's or `pnpm dev`'s store. Memstore holds objects in RAM; 256 MiB uploads are deleted
- * after each trial, the extra room is for a trial that fails before its cleanup.
+ * after each trial, the extra room is for a trial that fails before its cleanup. RGW frees a
+ * deleted object's data only through its garbage collector, by default 2 h later (checked hourly):
+ * a full bench writes more than the memstore holds, which then fills and blocks every request.
+ * CEPH_ARGS (read by every daemon the script starts) makes it collect at once, every 2 s.
  */
 const BENCH_CLUSTER = {
-  S3_DATA_DIR: '/tmp/typed-s3-uploads-bench',
-  S3_PORT: '7482',
-  CEPH_MON_PORT: '46791',
+  S3_DATA_DIR: PORT === 7482 ? '/tmp/typed-s3-uploads-bench' : `/tmp/typed-s3-uploads-bench-${PORT}`,
+  S3_PORT: String(PORT),
+  CEPH_MON_PORT: String(46791 + PORT - 7482),
   CEPH_MEMSTORE_BYTES: String(4 * 1024 ** 3),
+  CEPH_ARGS: '--rgw_gc_obj_min_wait=0 --rgw_gc_processor_period=2',
 };
 
 async function answering(url: string): Promise<boolean> {
@@ -37,6 +44,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 export interface BenchS3 {
   env: S3Env;
+  /** The cluster's data dir: its daemons' command lines name it (for CPU accounting). */
+  dataDir: string;
   admin: S3Client;
   bucket: string;
   /** Installs the CORS rule for the origin the browser uploads from. */
@@ -77,6 +86,7 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
 
   return {
     env,
+    dataDir: BENCH_CLUSTER.S3_DATA_DIR,
     admin,
     bucket,
     async allowOrigins(origins) {

@@ -11,6 +11,7 @@ import { browserSection } from './browser';
 import { buildPackage } from './build';
 import { bytesSection } from './bytes';
 import { footprintSection } from './footprint';
+import { multipartSection } from './multipart';
 import { BENCH_JWT_SECRET } from './jwt';
 import { startBenchS3, type BenchS3 } from './local-s3';
 import { parseOptions, type SectionId } from './options';
@@ -32,6 +33,7 @@ const TITLES: Record<SectionId, string> = {
   bytes: '2. The API server never carries file bytes',
   browser: '3. Upload throughput in Chromium',
   footprint: '5. Server footprint (built server)',
+  multipart: '6. Multipart vs single PUT in Chromium (loopback and slow link)',
 };
 
 const t0 = performance.now();
@@ -100,6 +102,7 @@ try {
   );
   await section('bytes', async () => bytesSection(await spaStack(), s3!, files, { ...options.bytes, log }));
   await section('browser', async () => browserSection(await spaStack(), s3!, files, { ...options.browser, log }));
+  await section('multipart', async () => multipartSection(await spaStack(), s3!, files, { ...options.multipart, log }));
   await stack?.close();
   stack = undefined;
   await section('footprint', () =>

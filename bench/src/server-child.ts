@@ -4,7 +4,7 @@
  * from autocannon and Chromium so their CPU never counts as the server's; the parent asks for
  * CPU time and socket byte counts over IPC, which adds no HTTP traffic to what is measured.
  */
-import { defaultLimits, defaultUploadPolicy } from '@app/api';
+import { defaultLimits, defaultUploadPolicy, type UploadPolicy } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
 import { createS3Client, createS3Storage, storeOriginOf } from '@app/server/storage';
@@ -32,10 +32,12 @@ const auth = createAuth({
   tokenTtlSeconds: 3600,
 });
 const storage = createS3Storage(client, bucket);
+// The 256 MiB trials need a larger limit than the default 100 MiB. One object, read per request,
+// so the 'policy' message below changes what the next `upload.policy` query answers.
+const policy: UploadPolicy = { ...defaultUploadPolicy, maxBytes: config.maxBytes };
 const app = await buildApp({
   config: {
-    // The 256 MiB trials need a larger limit than the default 100 MiB.
-    policy: { ...defaultUploadPolicy, maxBytes: config.maxBytes },
+    policy,
     // Rate limit and quota so high that load runs measure signing, not 429s; both checks still run.
     limits: { ...defaultLimits, requestUrl: { limit: 1e9, windowSeconds: 60 }, quotaBytes: 2 ** 52 },
     webDistDir: config.webDistDir,
@@ -62,6 +64,9 @@ process.on('message', (message: ChildRequest) => {
   } else if (message.type === 'profile-stop') {
     const { path } = message;
     void profiler.stop(path).then(() => reply({ type: 'profile', path }));
+  } else if (message.type === 'policy') {
+    Object.assign(policy, message.patch);
+    reply({ type: 'policy' });
   } else if (message.type === 'exit') {
     void app.close().finally(() => {
       client.destroy();

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequestBody, ServerChildConfig } from './server-protocol';
+import type { ChildReply, ChildRequestBody, PolicyPatch, ServerChildConfig } from './server-protocol';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 // Resolved from this package, so the child loads TypeScript whatever the working directory.
@@ -19,6 +19,8 @@ export interface ServerChild {
   profileStart(): Promise<void>;
   /** Stops it and writes the .cpuprofile to `path`. */
   profileStop(path: string): Promise<void>;
+  /** Changes the upload policy the server answers from now on (a page loaded later sees it). */
+  setPolicy(patch: PolicyPatch): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startServerChild(config: ServerChildConfig): Promise<Serve
     bytes: () => ask({ type: 'bytes' }, (m) => (m.type === 'bytes' ? { read: m.read, written: m.written } : undefined)),
     profileStart: () => ask({ type: 'profile-start' }, (m) => (m.type === 'profiling' || undefined)).then(() => undefined),
     profileStop: (path) => ask({ type: 'profile-stop', path }, (m) => (m.type === 'profile' || undefined)).then(() => undefined),
+    setPolicy: (patch) => ask({ type: 'policy', patch }, (m) => (m.type === 'policy' || undefined)).then(() => undefined),
     async close() {
       if (child.exitCode !== null || !child.connected) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

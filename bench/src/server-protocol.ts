@@ -9,7 +9,16 @@ export interface ServerChildConfig {
   webDistDir: string | undefined;
 }
 
-export type ChildRequestBody = { type: 'cpu' | 'bytes' | 'profile-start' | 'exit' } | { type: 'profile-stop'; path: string };
+/** The multipart knobs the bench varies per trial; the SPA reads them through `upload.policy`. */
+export interface PolicyPatch {
+  multipartThresholdBytes?: number;
+  multipartConcurrency?: number;
+}
+
+export type ChildRequestBody =
+  | { type: 'cpu' | 'bytes' | 'profile-start' | 'exit' }
+  | { type: 'profile-stop'; path: string }
+  | { type: 'policy'; patch: PolicyPatch };
 export type ChildRequest = ChildRequestBody & { id: number };
 
 export type ChildReply =
@@ -18,4 +27,5 @@ export type ChildReply =
   | { type: 'bytes'; read: number; written: number }
   | { type: 'profiling' }
   | { type: 'profile'; path: string }
+  | { type: 'policy' }
   | { type: 'bye' };

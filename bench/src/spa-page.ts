@@ -33,16 +33,23 @@ export interface FileOnDisk {
   size: number;
 }
 
-/** A fresh tab on the SPA, signed in through the dev sign-in form, with the server's policy loaded. */
-export async function openSignedIn(browser: Browser, origin: string, name: string): Promise<Page> {
+/** The upload panel's own file input (the resume list may add another). */
+const PICKER = '[data-testid="drop-zone"] input';
+
+/**
+ * A fresh tab (own browser context, so a fresh policy cache and connection pool) on the SPA, signed
+ * in through the dev sign-in form, with the server's policy loaded. `initScript` adds a recorder.
+ */
+export async function openSignedIn(browser: Browser, origin: string, name: string, initScript?: string): Promise<Page> {
   const page = await browser.newPage();
   await page.addInitScript(RECORDER);
+  if (initScript) await page.addInitScript(initScript);
   // Until upload.policy answers the SPA applies the 100 MiB default, which would refuse 256 MiB.
   const policy = page.waitForResponse((r) => r.url().includes('upload.policy') && r.ok(), { timeout: 15_000 }).catch(() => null);
   await page.goto(origin);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('input[type=file]').waitFor({ state: 'attached', timeout: 15_000 });
+  await page.locator(PICKER).waitFor({ state: 'attached', timeout: 15_000 });
   await policy;
   return page;
 }
@@ -66,7 +73,7 @@ export interface SpaTiming {
 /** The real flow: pick the file, wait for the row to say done. */
 export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number): Promise<SpaTiming> {
   await page.evaluate('window.__bench.changeAt = 0; window.__bench.status = {}; window.__bench.progress = [];');
-  await page.locator('input[type=file]').setInputFiles(file.path);
+  await page.locator(PICKER).setInputFiles(file.path);
   const row = `li[aria-label="${file.name}"]`;
   const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `${row}[data-status="${s}"]`).join(', ');
   await page.locator(settled).first().waitFor({ timeout: timeoutMs });
