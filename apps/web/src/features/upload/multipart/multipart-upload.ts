@@ -119,7 +119,7 @@ export class MultipartUpload {
       if (result.aborted || this.paused || this.cancelled) throw interrupted();
       // An expired URL or a digest the store refused is signed again at once; anything else waits.
       const stale = (result.status === 403 && /expired/i.test(result.message)) || result.code === 'BadDigest';
-      if (stale) signer.forget(n);
+      if (stale) signer.forget(n, result.code === 'BadDigest');
       if (attempt + 1 >= MAX_ATTEMPTS) throw new Error(`Part ${n} failed ${MAX_ATTEMPTS} times: ${result.message}.`);
       if (!stale) await sleep(backoffMs(attempt));
       await this.whenRunnable();
