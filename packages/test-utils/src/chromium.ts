@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath } from './env';
 
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXECUTABLE = chromiumPath();
 
 /** Debian's Chromium, headless, with the flags this sandbox needs. Never downloads a browser. */
 export async function launchChromium(): Promise<Browser> {

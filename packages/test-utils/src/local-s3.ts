@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { currentEnv, exportEnv } from './env';
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ export const TEST_S3_DEFAULTS = {
 };
 
 function fromProcess(): S3Env | null {
-  const e = process.env;
+  const e = currentEnv();
   if (!e.S3_ENDPOINT || !e.S3_ACCESS_KEY || !e.S3_SECRET_KEY) return null;
   return {
     S3_ENDPOINT: e.S3_ENDPOINT,
@@ -40,20 +41,22 @@ function fromProcess(): S3Env | null {
 /**
  * The S3 server for tests: the one named by S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY, or a local
  * Ceph RGW started with the project's script (idempotent: a running cluster is reused).
- * Exports the values to process.env so test workers inherit them.
+ * Exports the values to the environment so test workers inherit them.
  */
 export async function ensureLocalS3(): Promise<S3Env> {
   const existing = fromProcess();
   if (existing) return existing;
   const { stdout } = await run('bash', [START], {
-    env: { ...TEST_S3_DEFAULTS, ...process.env },
+    env: { ...TEST_S3_DEFAULTS, ...currentEnv() },
     maxBuffer: 10 * 1024 * 1024,
     timeout: 10 * 60_000,
   });
+  const values: Record<string, string> = {};
   for (const line of stdout.split('\n')) {
     const m = /^(?:export )?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) process.env[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
+    if (m?.[1] && m[2] !== undefined) values[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
   }
+  exportEnv(values);
   const env = fromProcess();
   if (!env) throw new Error(`ceph-rgw-start.sh printed no S3 settings:\n${stdout}`);
   return env;
