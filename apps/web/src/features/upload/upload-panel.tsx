@@ -1,4 +1,5 @@
 import { defaultUploadPolicy, formatBytes } from '@app/api/policy';
+import { useEffect } from 'react';
 import { trpc } from '../../lib/trpc';
 import { DropZone } from './drop-zone';
 import { FileRow } from './file-row';
@@ -10,6 +11,14 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
   // The shared default applies until the server's own numbers arrive.
   const policy = trpc.upload.policy.useQuery().data ?? defaultUploadPolicy;
   const uploads = useUploads(policy, { onUnauthorized });
+
+  // Once the page is idle, load the multipart code and start its hashing worker: the first large
+  // file then starts at once, and none of it weighs on the first paint.
+  useEffect(() => {
+    const warm = () => void import('./multipart/md5').then((m) => m.warmUpMd5()).then(() => import('./multipart/multipart-upload'));
+    const handle = window.requestIdleCallback ? window.requestIdleCallback(warm, { timeout: 2000 }) : window.setTimeout(warm, 500);
+    return () => (window.cancelIdleCallback ? window.cancelIdleCallback(handle) : window.clearTimeout(handle));
+  }, []);
 
   return (
     <section className="card">

@@ -23,3 +23,8 @@ export function md5Of(blob: Blob): Promise<string> {
     getWorker().postMessage({ id, blob });
   });
 }
+
+/** Starts the worker (script download, WebAssembly compile) ahead of the first large file. */
+export function warmUpMd5(): void {
+  getWorker();
+}
