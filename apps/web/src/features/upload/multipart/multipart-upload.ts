@@ -1,6 +1,8 @@
+import { choosePartSize } from '@app/api/policy';
 import { TRPCClientError } from '@trpc/client';
 import type { MultipartApi, Plan } from './api';
 import { backoffMs, sleep } from './backoff';
+import { md5Of } from './md5';
 import { PartSigner } from './part-signer';
 import { ProgressMeter, type MultipartProgress } from './progress';
 import { putPart } from './put-part';
@@ -43,10 +45,15 @@ export class MultipartUpload {
   async run() {
     window.addEventListener('online', this.online);
     try {
+      // The part size is the server's choice, but the rule is shared: hash part 1 while `start` runs.
+      const expectedPartSize = choosePartSize(this.file.size);
+      const firstDigest = this.options.plan ? null : md5Of(this.file.slice(0, expectedPartSize));
+      firstDigest?.catch(() => {});
       const plan = this.options.plan ?? (await this.call(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size })));
       this.plan = plan;
       this.options.onPlan?.(plan);
       const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn));
+      if (firstDigest && plan.partSize === expectedPartSize) signer.seed(1, firstDigest);
       if (this.options.plan) {
         const { parts } = await this.call(() => this.api.listParts({ key: plan.key, uploadId: plan.uploadId }));
         for (const p of parts) if (p.size === signer.slice(p.partNumber).size) this.done.set(p.partNumber, p.etag);

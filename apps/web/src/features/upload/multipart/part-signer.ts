@@ -54,6 +54,12 @@ export class PartSigner {
     }
   }
 
+  /** Adopts a digest computed before the plan was known (part 1, hashed while `start` ran). */
+  seed(partNumber: number, digest: Promise<string>): void {
+    digest.then((md5) => this.ready.set(partNumber, md5), () => this.digests.delete(partNumber));
+    this.digests.set(partNumber, digest);
+  }
+
   /** Keeps the worker busy with the next parts while others upload. Call it when a part starts. */
   prefetch(upcoming: readonly number[]): void {
     this.hashAhead(upcoming);
