@@ -1,5 +1,5 @@
 import { setupBucket } from '@app/server/storage';
-import { adminClient, createTestBucket, listKeys, type S3Env } from '@app/test-utils';
+import { adminClient, createTestBucket, listKeys, parseEnvLines, type S3Env } from '@app/test-utils';
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -64,11 +64,7 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
     maxBuffer: 10 * 1024 * 1024,
     timeout: 5 * 60_000,
   });
-  const vars: Record<string, string> = {};
-  for (const line of stdout.split('\n')) {
-    const m = /^(?:export )?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) vars[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
-  }
+  const vars = parseEnvLines(stdout);
   if (!vars.S3_ENDPOINT || !vars.S3_ACCESS_KEY || !vars.S3_SECRET_KEY) throw new Error(`ceph-rgw-start.sh printed no S3 settings:\n${stdout}`);
   const env: S3Env = {
     S3_ENDPOINT: vars.S3_ENDPOINT,

@@ -1,5 +1,5 @@
 export { launchChromium } from './chromium';
-export { ensureLocalS3, TEST_S3_DEFAULTS, type S3Env } from './local-s3';
+export { ensureLocalS3, parseEnvLines, TEST_S3_DEFAULTS, type S3Env } from './local-s3';
 export { makePng } from './png';
 export { adminClient, createTestBucket, getBytes, listKeys } from './s3';
 export { startRedis } from './redis';

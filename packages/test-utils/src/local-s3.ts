@@ -38,6 +38,16 @@ function fromProcess(): S3Env | null {
   };
 }
 
+/** The KEY=VALUE lines ceph-rgw-start.sh prints (optionally `export`ed or quoted). */
+export function parseEnvLines(stdout: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^(?:export )?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m?.[1] && m[2] !== undefined) values[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
+  }
+  return values;
+}
+
 /**
  * The S3 server for tests: the one named by S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY, or a local
  * Ceph RGW started with the project's script (idempotent: a running cluster is reused).
@@ -51,12 +61,7 @@ export async function ensureLocalS3(): Promise<S3Env> {
     maxBuffer: 10 * 1024 * 1024,
     timeout: 10 * 60_000,
   });
-  const values: Record<string, string> = {};
-  for (const line of stdout.split('\n')) {
-    const m = /^(?:export )?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) values[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
-  }
-  exportEnv(values);
+  exportEnv(parseEnvLines(stdout));
   const env = fromProcess();
   if (!env) throw new Error(`ceph-rgw-start.sh printed no S3 settings:\n${stdout}`);
   return env;

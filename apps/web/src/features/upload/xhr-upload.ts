@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@app/api';
+import { parseStoreError } from './store-error';
 
 export type UploadTarget = RouterOutputs['upload']['requestUrl'];
 
@@ -22,8 +23,7 @@ export class StoreError extends Error {
 
 function storeError(xhr: XMLHttpRequest): StoreError {
   const text = typeof xhr.responseText === 'string' ? xhr.responseText : '';
-  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${xhr.status}`;
-  const detail = /<Message>([^<]+)<\/Message>/.exec(text)?.[1];
+  const { code, message: detail } = parseStoreError(text, xhr.status);
   const why: Record<string, string> = {
     AccessDenied: 'the upload link expired or does not allow this file',
     SignatureDoesNotMatch: 'the file does not match what was signed (type or size changed)',

@@ -1,3 +1,4 @@
+import { parseStoreError } from '../store-error';
 import type { SignedPart } from './api';
 
 export type PartResult =
@@ -17,9 +18,8 @@ export function putPart(part: SignedPart, slice: Blob, onSent: (bytes: number) =
     xhr.upload.onprogress = (event) => onSent(event.loaded);
     const fail = (aborted: boolean) => {
       const text = typeof xhr.responseText === 'string' ? xhr.responseText : '';
-      const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? (xhr.status ? `HTTP ${xhr.status}` : 'NetworkError');
-      const message = /<Message>([^<]+)<\/Message>/.exec(text)?.[1] ?? code;
-      resolve({ ok: false, status: xhr.status, code, message, aborted });
+      const { code, message } = parseStoreError(text, xhr.status);
+      resolve({ ok: false, status: xhr.status, code, message: message ?? code, aborted });
     };
     xhr.onload = () => {
       const etag = xhr.getResponseHeader('ETag');
