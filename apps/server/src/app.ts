@@ -28,6 +28,8 @@ export interface AppDeps {
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
   usage?: UsageCache;
+  /** Every call through tRPC's adapter, none through the direct routes (tests compare both). */
+  trpcAdapterOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -35,7 +37,7 @@ export interface AppDeps {
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, limiter, usage, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, auth, storage, limiter, usage, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
@@ -49,6 +51,7 @@ export async function buildApp({ config, auth, storage, limiter, usage, logger =
     limits: config.limits ?? defaultLimits,
     limiter: limiter ?? stores.limiter,
     usage: usage ?? stores.usage,
+    adapterOnly: trpcAdapterOnly,
   });
   if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });
   return app;

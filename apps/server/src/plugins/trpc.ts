@@ -2,6 +2,7 @@ import { appRouter, type AppRouter, type Limits, type RateLimiter, type UploadPo
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
+import { registerDirectMutations } from './trpc-direct';
 
 export interface TrpcPluginOptions {
   auth: Auth;
@@ -10,36 +11,43 @@ export interface TrpcPluginOptions {
   limits: Limits;
   limiter: RateLimiter;
   usage: UsageCache;
+  /** Serve the hot mutations through tRPC's adapter too (tests compare both); default false. */
+  adapterOnly?: boolean;
 }
 
 /** A browser batches a handful of calls; more in one request is abuse. */
 export const MAX_BATCH_SIZE = 10;
 
+/**
+ * Mutations called once per file or per batch of parts: they skip the adapter's Request/Response
+ * conversion (see trpc-direct.ts). Same URLs, same answers.
+ */
+export const DIRECT_MUTATIONS = ['upload.requestUrl', 'upload.multipart.signParts'] as const;
+
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
-export async function trpcPlugin(app: FastifyInstance, { auth, ...shared }: TrpcPluginOptions) {
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: MAX_BATCH_SIZE,
-      async createContext({ req, res }) {
-        // Set here rather than in a hook: one less step on every call.
-        res.header('cache-control', 'no-store');
-        const verified = await auth.verify(req.headers.authorization);
-        return {
-          ...shared,
-          user: verified.user,
-          authError: 'error' in verified ? verified.error : undefined,
-          devSignIn: auth.devSignIn,
-          setHeader: (name: string, value: string) => void res.header(name, value),
-        };
-      },
-      onError({ error, path, req }) {
-        // Expected failures are the client's business; log only what is ours to fix, never the input.
-        if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
-          req.log.error({ err: error.cause ?? error, path, code: error.code }, error.message);
-        }
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
-  });
+export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = false, ...shared }: TrpcPluginOptions) {
+  const trpcOptions = {
+    router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
+    async createContext({ req, res }) {
+      // Set here rather than in a hook: one less step on every call.
+      res.header('cache-control', 'no-store');
+      const verified = await auth.verify(req.headers.authorization);
+      return {
+        ...shared,
+        user: verified.user,
+        authError: 'error' in verified ? verified.error : undefined,
+        devSignIn: auth.devSignIn,
+        setHeader: (name: string, value: string) => void res.header(name, value),
+      };
+    },
+    onError({ error, path, req }) {
+      // Expected failures are the client's business; log only what is ours to fix, never the input.
+      if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
+        req.log.error({ err: error.cause ?? error, path, code: error.code }, error.message);
+      }
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
+  await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  if (!adapterOnly) await registerDirectMutations(app, { prefix: '/trpc', paths: DIRECT_MUTATIONS, trpcOptions });
 }
