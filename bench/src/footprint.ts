@@ -1,3 +1,4 @@
+import { startCommand } from '@app/server/start-command';
 import type { S3Env } from '@app/test-utils';
 import { BENCH_JWT_SECRET } from './jwt';
 import { runLoad, trpcTarget } from './load';
@@ -9,7 +10,6 @@ export interface FootprintOptions {
   rounds: number;
   loadRounds: number;
   loadSeconds: number;
-  serverJs: string;
   webDistDir: string;
   s3: S3Env;
   bucket: string;
@@ -25,7 +25,9 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1' };
   if (kind === 'bare') return spawnNode(['-e', BARE_SERVER], base);
   // The production environment of the README; nothing inherited from the bench's env.
-  return spawnNode([o.serverJs], {
+  // `pnpm start`'s own command line (its node flags included), minus pnpm.
+  const { nodeArgs, script } = startCommand();
+  return spawnNode([...nodeArgs, script], {
     ...base,
     NODE_ENV: 'production',
     S3_BUCKET: o.bucket,
@@ -120,7 +122,7 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
     makeRow({ metric: 'requestUrl throughput (built server)', unit: 'req/s', samples: loadRps }),
   ];
   const notes = [
-    `node apps/server/dist/server.js, NODE_ENV=production, LOG_LEVEL=warn, serving apps/web/dist; ${o.rounds} cold starts alternated with a bare node:http server; ` +
+    `\`pnpm start\`'s command (node ${startCommand().nodeArgs.join(' ')} apps/server/dist/server.js), NODE_ENV=production, LOG_LEVEL=warn, serving apps/web/dist; ${o.rounds} cold starts alternated with a bare node:http server; ` +
       `then ${o.loadRounds} load rounds × ${o.loadSeconds} s (64 connections, requestUrl) on the last process; RSS = VmRSS from /proc.`,
     'First requestUrl: an HTTP call right after /healthz first answered (its connection already open), including JWT verification and signing.',
   ];

@@ -26,7 +26,6 @@ import { weightSection } from './weight';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 const WEB_DIST = join(ROOT, 'apps/web/dist');
-const SERVER_JS = join(ROOT, 'apps/server/dist/server.js');
 const TITLES: Record<SectionId, string> = {
   weight: '4. SPA weight (production build)',
   signing: '1. Signing throughput (autocannon, 64 connections)',
@@ -106,7 +105,7 @@ try {
   await stack?.close();
   stack = undefined;
   await section('footprint', () =>
-    footprintSection({ ...options.footprint, serverJs: SERVER_JS, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }),
+    footprintSection({ ...options.footprint, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }),
   );
 } catch (error) {
   log(`setup failed: ${error instanceof Error ? error.stack : String(error)}`);

@@ -1,7 +1,5 @@
 import { createMemoryRateLimiter, createMemoryUsageCache, type RateLimiter, type UsageCache } from '@app/api';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
-import { createRedisRateLimiter, createRedisUsageCache } from './redis-limits';
 
 export interface LimitStores {
   limiter: RateLimiter;
@@ -12,11 +10,16 @@ export interface LimitStores {
 /**
  * Rate-limit and usage stores: in Redis when `redisUrl` is set (shared by all instances), else in
  * this process. Connects at once, so a wrong REDIS_URL fails the start instead of every request.
+ * The Redis client is loaded only then: a server without Redis does not carry it (about 7 MiB).
  */
 export async function createLimitStores(redisUrl: string | undefined, log: FastifyBaseLogger): Promise<LimitStores> {
   if (!redisUrl) {
     return { limiter: createMemoryRateLimiter(), usage: createMemoryUsageCache(), close: async () => {} };
   }
+  const [{ Redis }, { createRedisRateLimiter, createRedisUsageCache }] = await Promise.all([
+    import('ioredis'),
+    import('./redis-limits'),
+  ]);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 });
   redis.on('error', (error) => log.warn({ err: error }, 'Redis connection error'));
   try {
