@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutate, signToken, startTestApp } from './harness';
 
@@ -32,10 +33,11 @@ function mask(text: string, uploadIds: string[]): string {
 }
 
 /** What a client can observe, minus randomness: keys, signatures, dates, upload ids, dev stacks. */
-function observe(res: { statusCode: number; headers: Record<string, unknown>; body: string }, uploadIds: string[]) {
+function observe(res: { statusCode: number; headers: Record<string, unknown>; body: string; rawPayload: Buffer }, uploadIds: string[]) {
+  const text = res.headers['content-encoding'] === 'gzip' ? gunzipSync(res.rawPayload).toString() : res.body;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(mask(res.body, uploadIds), (key, value) => {
+    parsed = JSON.parse(mask(text, uploadIds), (key, value) => {
       if (key === 'stack') return '<stack>';
       if (key === 'X-Amz-Signature') return '<sig>';
       // A POST policy is base64 JSON: compare what it says, masked the same way.
@@ -43,7 +45,7 @@ function observe(res: { statusCode: number; headers: Record<string, unknown>; bo
       return value;
     });
   } catch {
-    parsed = mask(res.body, uploadIds);
+    parsed = mask(text, uploadIds);
   }
   const h = res.headers;
   return {
@@ -51,6 +53,7 @@ function observe(res: { statusCode: number; headers: Record<string, unknown>; bo
     contentType: h['content-type'],
     cacheControl: h['cache-control'],
     vary: h['vary'],
+    contentEncoding: h['content-encoding'],
     retryAfter: h['retry-after'],
     body: parsed,
   };
@@ -152,6 +155,8 @@ describe('direct routes answer exactly as the tRPC adapter', () => {
     const body = (input: unknown) => JSON.stringify(input);
     const cases: Req[] = [
       { path: 'upload.multipart.signParts', headers: auth(alice), body: body({ key, uploadId, partNumbers: [1, 2] }) },
+      // Over 1 KiB: gzipped when the client accepts it, as browsers do.
+      { path: 'upload.multipart.signParts', query: '?batch=1', headers: { ...auth(alice), 'accept-encoding': 'gzip, deflate, br' }, body: body({ 0: { key, uploadId, partNumbers: [1, 2, 3] } }) },
       { path: 'upload.multipart.signParts', query: '?batch=1', headers: auth(alice), body: body({ 0: { key, uploadId, partNumbers: [1] } }) },
       { path: 'upload.multipart.signParts', headers: auth(bob), body: body({ key, uploadId, partNumbers: [1] }) },
       { path: 'upload.multipart.signParts', headers: auth(alice), body: body({ key, uploadId, partNumbers: [0] }) },
@@ -162,6 +167,7 @@ describe('direct routes answer exactly as the tRPC adapter', () => {
     for (const req of cases) {
       const { direct: d, adapter: a } = await both(req);
       expect(d, req.body).toEqual(a);
+      if (req.headers?.['accept-encoding']) expect(d.contentEncoding).toBe('gzip');
     }
     expect((await mutate(direct.app, 'upload.multipart.abort', { key, uploadId }, alice)).status).toBe(200);
   });

@@ -1,4 +1,5 @@
 import { appRouter, type AppRouter, type Limits, type RateLimiter, type UploadPolicy, type UploadStorage, type UsageCache } from '@app/api';
+import compress from '@fastify/compress';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
@@ -48,6 +49,9 @@ export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = fal
       }
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
+  // Answers of more than 1 KiB are gzipped: a batch of signed part URLs repeats the same origin,
+  // key, upload id and credential scope in every URL, and shrinks to a fraction of its size.
+  await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
   await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   if (!adapterOnly) await registerDirectMutations(app, { prefix: '/trpc', paths: DIRECT_MUTATIONS, trpcOptions });
 }
