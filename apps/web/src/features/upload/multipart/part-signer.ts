@@ -1,21 +1,30 @@
 import type { MultipartApi, Plan, SignedPart } from './api';
 import { md5Of } from './md5';
 
-/** At most this many parts per signing call; a URL this close to expiry is signed again. */
-const BATCH = 4;
+/** At most this many parts per signing call (the server takes 20); a URL this close to expiry is signed again. */
+const BATCH = 8;
 const MARGIN_MS = 30_000;
-/** How many parts ahead of the uploads are hashed (the worker hashes one at a time). */
+/** How many parts ahead of the uploads are hashed (each worker hashes one at a time). */
 const LOOKAHEAD = 4;
 
+interface Queued {
+  resolve: (part: SignedPart) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Hands out signed part URLs. The worker hashes parts continuously, ahead of the uploads; a part
- * is signed as soon as its own digest is ready, together with any other parts already hashed, so no
- * upload waits for a whole batch of digests. Expired or refused URLs are signed again.
+ * Hands out signed part URLs. The workers hash parts continuously, ahead of the uploads; a part
+ * is signed as soon as its own digest is ready, together with every other part already hashed, so
+ * no upload waits for a whole batch of digests. One signing call is in flight at a time: parts that
+ * become ready meanwhile go together in the next call, which keeps the API traffic of a large file
+ * to a few calls. Expired or refused URLs are signed again.
  */
 export class PartSigner {
   private readonly urls = new Map<number, Promise<SignedPart>>();
   private readonly digests = new Map<number, Promise<string>>();
   private readonly ready = new Map<number, string>();
+  private readonly queue = new Map<number, Queued>();
+  private signing = false;
 
   constructor(
     private readonly file: File,
@@ -79,17 +88,37 @@ export class PartSigner {
     return digest;
   }
 
-  /** Signs the first part and any others whose digests are ready and that have no URL yet. */
+  /** Queues the parts (first the one asked for) whose digests are ready and that have no URL yet. */
   private signReady(order: readonly number[]): void {
-    const batch = order.filter((n) => this.ready.has(n) && !this.urls.has(n)).slice(0, BATCH);
-    if (batch.length === 0) return;
-    const contentMd5 = batch.map((n) => this.ready.get(n)!);
-    const signing = this.call(() => this.api.signParts({ key: this.plan.key, uploadId: this.plan.uploadId, partNumbers: batch, contentMd5 }));
-    signing.catch(() => batch.forEach((n) => this.urls.delete(n)));
-    batch.forEach((n) => {
-      const part = signing.then((out) => ({ ...out.parts.find((p) => p.partNumber === n)!, expiresAt: Date.parse(out.expiresAt) }));
-      part.catch(() => {}); // awaited later, or never if the upload stops first
+    const others = [...this.ready.keys()].filter((n) => !order.includes(n));
+    for (const n of [...order, ...others]) {
+      if (!this.ready.has(n) || this.urls.has(n)) continue;
+      const part = new Promise<SignedPart>((resolve, reject) => this.queue.set(n, { resolve, reject }));
+      part.catch(() => this.urls.delete(n)); // awaited later, or never if the upload stops first
       this.urls.set(n, part);
-    });
+    }
+    this.flush();
+  }
+
+  /** Sends the queued parts in one call, unless a call is already on its way (it flushes after). */
+  private flush(): void {
+    if (this.signing || this.queue.size === 0) return;
+    const batch = [...this.queue].slice(0, BATCH);
+    for (const [n] of batch) this.queue.delete(n);
+    const partNumbers = batch.map(([n]) => n);
+    const contentMd5 = partNumbers.map((n) => this.ready.get(n)!);
+    this.signing = true;
+    this.call(() => this.api.signParts({ key: this.plan.key, uploadId: this.plan.uploadId, partNumbers, contentMd5 }))
+      .then(
+        (out) => {
+          const expiresAt = Date.parse(out.expiresAt);
+          for (const [n, waiter] of batch) waiter.resolve({ ...out.parts.find((p) => p.partNumber === n)!, expiresAt });
+        },
+        (error: unknown) => batch.forEach(([, waiter]) => waiter.reject(error)),
+      )
+      .finally(() => {
+        this.signing = false;
+        this.flush();
+      });
   }
 }
