@@ -21,13 +21,14 @@ const BARE_SERVER = `require('node:http').createServer((q, s) => { s.setHeader('
 
 type Kind = 'product' | 'bare';
 
+/** `pnpm start`'s own command line (its node flags included), minus pnpm. */
+const START = startCommand();
+
 function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1' };
   if (kind === 'bare') return spawnNode(['-e', BARE_SERVER], base);
   // The production environment of the README; nothing inherited from the bench's env.
-  // `pnpm start`'s own command line (its node flags included), minus pnpm.
-  const { nodeArgs, script } = startCommand();
-  return spawnNode([...nodeArgs, script], {
+  return spawnNode([...START.nodeArgs, START.script], {
     ...base,
     NODE_ENV: 'production',
     S3_BUCKET: o.bucket,
@@ -122,7 +123,7 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
     makeRow({ metric: 'requestUrl throughput (built server)', unit: 'req/s', samples: loadRps }),
   ];
   const notes = [
-    `\`pnpm start\`'s command (node ${startCommand().nodeArgs.join(' ')} apps/server/dist/server.js), NODE_ENV=production, LOG_LEVEL=warn, serving apps/web/dist; ${o.rounds} cold starts alternated with a bare node:http server; ` +
+    `\`pnpm start\`'s command (node ${START.nodeArgs.join(' ')} apps/server/dist/server.js), NODE_ENV=production, LOG_LEVEL=warn, serving apps/web/dist; ${o.rounds} cold starts alternated with a bare node:http server; ` +
       `then ${o.loadRounds} load rounds × ${o.loadSeconds} s (64 connections, requestUrl) on the last process; RSS = VmRSS from /proc.`,
     'First requestUrl: an HTTP call right after /healthz first answered (its connection already open), including JWT verification and signing.',
   ];

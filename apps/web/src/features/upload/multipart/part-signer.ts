@@ -94,7 +94,8 @@ export class PartSigner {
     for (const n of [...order, ...others]) {
       if (!this.ready.has(n) || this.urls.has(n)) continue;
       const part = new Promise<SignedPart>((resolve, reject) => this.queue.set(n, { resolve, reject }));
-      part.catch(() => this.urls.delete(n)); // awaited later, or never if the upload stops first
+      // A failed call leaves the part to be signed again; the catch also covers a URL never awaited.
+      part.catch(() => this.urls.delete(n));
       this.urls.set(n, part);
     }
     this.flush();
