@@ -7,7 +7,7 @@ interface Job {
  * Hashing is the slowest step of a large upload on a fast link (one worker hashes about as fast as
  * one connection uploads), so parts are hashed by two workers at once where there are two cores.
  */
-const POOL_SIZE = Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
+export const HASH_WORKERS = Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
 
 let pool: { worker: Worker; jobs: number }[] | null = null;
 let nextId = 0;
@@ -15,7 +15,7 @@ const pending = new Map<number, Job & { slot: { jobs: number } }>();
 
 function getPool() {
   if (pool) return pool;
-  pool = Array.from({ length: POOL_SIZE }, () => {
+  pool = Array.from({ length: HASH_WORKERS }, () => {
     const slot = { worker: new Worker(new URL('./md5-worker.ts', import.meta.url), { type: 'module' }), jobs: 0 };
     slot.worker.onmessage = (event: MessageEvent<{ id: number; md5?: string; error?: string }>) => {
       const { id, md5, error } = event.data;

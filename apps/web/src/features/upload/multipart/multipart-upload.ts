@@ -2,7 +2,7 @@ import { choosePartSize } from '@app/api/policy';
 import { TRPCClientError } from '@trpc/client';
 import type { MultipartApi, Plan } from './api';
 import { backoffMs, sleep } from './backoff';
-import { md5Of } from './md5';
+import { HASH_WORKERS, md5Of } from './md5';
 import { PartSigner } from './part-signer';
 import { ProgressMeter, type MultipartProgress } from './progress';
 import { putPart } from './put-part';
@@ -45,15 +45,20 @@ export class MultipartUpload {
   async run() {
     window.addEventListener('online', this.online);
     try {
-      // The part size is the server's choice, but the rule is shared: hash part 1 while `start` runs.
+      // The part size is the server's choice, but the rule is shared: each hashing worker hashes one
+      // of the first parts while `start` runs, so they are signed together in the first call.
       const expectedPartSize = choosePartSize(this.file.size);
-      const firstDigest = this.options.plan ? null : md5Of(this.file.slice(0, expectedPartSize));
-      firstDigest?.catch(() => {});
+      const firstParts = this.options.plan ? 0 : Math.min(HASH_WORKERS, Math.ceil(this.file.size / expectedPartSize));
+      const firstDigests = Array.from({ length: firstParts }, (_, i) => {
+        const digest = md5Of(this.file.slice(i * expectedPartSize, (i + 1) * expectedPartSize));
+        digest.catch(() => {});
+        return digest;
+      });
       const plan = this.options.plan ?? (await this.call(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size })));
       this.plan = plan;
       this.options.onPlan?.(plan);
-      const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn));
-      if (firstDigest && plan.partSize === expectedPartSize) signer.seed(1, firstDigest);
+      const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn), { hash: md5Of, minBatch: HASH_WORKERS });
+      if (plan.partSize === expectedPartSize) firstDigests.forEach((digest, i) => signer.seed(i + 1, digest));
       if (this.options.plan) {
         const { parts } = await this.call(() => this.api.listParts({ key: plan.key, uploadId: plan.uploadId }));
         for (const p of parts) if (p.size === signer.slice(p.partNumber).size) this.done.set(p.partNumber, p.etag);

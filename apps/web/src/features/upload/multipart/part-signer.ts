@@ -1,5 +1,4 @@
 import type { MultipartApi, Plan, SignedPart } from './api';
-import { md5Of } from './md5';
 
 /** At most this many parts per signing call (the server takes 20); a URL this close to expiry is signed again. */
 const BATCH = 8;
@@ -12,18 +11,31 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
+export interface SignerOptions {
+  /** Base64 MD5 of a slice (off the main thread in the app). */
+  hash: (slice: Blob) => Promise<string>;
+  /**
+   * Parts per signing call, at least, while other parts are being hashed: the number of hashing
+   * workers, whose digests come in together. 1 signs each part as soon as it is hashed.
+   */
+  minBatch: number;
+}
+
 /**
  * Hands out signed part URLs. The workers hash parts continuously, ahead of the uploads; a part
- * is signed as soon as its own digest is ready, together with every other part already hashed, so
- * no upload waits for a whole batch of digests. One signing call is in flight at a time: parts that
- * become ready meanwhile go together in the next call, which keeps the API traffic of a large file
- * to a few calls. Expired or refused URLs are signed again.
+ * is signed once its own digest is ready, together with every other part already hashed. A call
+ * waits for a partner digest still being hashed until it holds `minBatch` parts, and one call is in
+ * flight at a time: parts that become ready meanwhile go together in the next call. This bounds the
+ * API traffic of a large file (8 parts: at most 4 calls with two workers). Expired or refused URLs
+ * are signed again.
  */
 export class PartSigner {
   private readonly urls = new Map<number, Promise<SignedPart>>();
   private readonly digests = new Map<number, Promise<string>>();
   private readonly ready = new Map<number, string>();
   private readonly queue = new Map<number, Queued>();
+  /** Parts whose digest is being computed. */
+  private readonly hashing = new Set<number>();
   private signing = false;
 
   constructor(
@@ -31,6 +43,7 @@ export class PartSigner {
     private readonly plan: Plan,
     private readonly api: Pick<MultipartApi, 'signParts'>,
     private readonly call: <T>(fn: () => Promise<T>) => Promise<T>,
+    private readonly options: SignerOptions,
   ) {}
 
   slice(partNumber: number): Blob {
@@ -65,8 +78,7 @@ export class PartSigner {
 
   /** Adopts a digest computed before the plan was known (part 1, hashed while `start` ran). */
   seed(partNumber: number, digest: Promise<string>): void {
-    digest.then((md5) => this.ready.set(partNumber, md5), () => this.digests.delete(partNumber));
-    this.digests.set(partNumber, digest);
+    this.track(partNumber, digest);
   }
 
   /** Keeps the worker busy with the next parts while others upload. Call it when a part starts. */
@@ -79,12 +91,27 @@ export class PartSigner {
   }
 
   private digest(n: number): Promise<string> {
-    let digest = this.digests.get(n);
-    if (!digest) {
-      digest = md5Of(this.slice(n));
-      digest.then((md5) => this.ready.set(n, md5), () => this.digests.delete(n));
-      this.digests.set(n, digest);
-    }
+    return this.digests.get(n) ?? this.track(n, this.options.hash(this.slice(n)));
+  }
+
+  private track(n: number, digest: Promise<string>): Promise<string> {
+    this.digests.set(n, digest);
+    this.hashing.add(n);
+    const settled = () => {
+      this.hashing.delete(n);
+      // A call waiting for a partner takes this digest (or goes without it, if it failed).
+      if (this.queue.size > 0) this.signReady([...this.queue.keys()]);
+    };
+    digest.then(
+      (md5) => {
+        this.ready.set(n, md5);
+        settled();
+      },
+      () => {
+        this.digests.delete(n);
+        settled();
+      },
+    );
     return digest;
   }
 
@@ -101,9 +128,14 @@ export class PartSigner {
     this.flush();
   }
 
-  /** Sends the queued parts in one call, unless a call is already on its way (it flushes after). */
+  /**
+   * Sends the queued parts in one call, unless a call is already on its way (it flushes after) or
+   * the batch is short of `minBatch` while another part without a URL is being hashed.
+   */
   private flush(): void {
     if (this.signing || this.queue.size === 0) return;
+    const partnerComing = [...this.hashing].some((n) => !this.urls.has(n));
+    if (this.queue.size < this.options.minBatch && partnerComing) return;
     const batch = [...this.queue].slice(0, BATCH);
     for (const [n] of batch) this.queue.delete(n);
     const partNumbers = batch.map(([n]) => n);
