@@ -1,5 +1,7 @@
 import { defaultUploadPolicy } from '@app/api';
+import { cpus } from 'node:os';
 import type { BenchS3 } from './local-s3';
+import { CEILING_VARIANTS, ceilingRunner, type CeilingTrial, type CeilingVariant } from './multipart-ceiling';
 import { trialRunner, type Trial, type Variant } from './multipart-trial';
 import { fmt } from './report';
 import { addSlowLink, type SlowLinkSpec } from './slow-link';
@@ -88,6 +90,7 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
     const warm = files.get(16);
     for (const v of [variants[0]!, variants.find((v) => v.concurrency === DEFAULT_CONCURRENCY) ?? variants[1]!]) await trial(v, warm);
     await measure('loopback', o.sizeMiB);
+    await ceilingRows();
     await slowLinkRows();
   } finally {
     // The stack is shared: later sections must see the product's policy again.
@@ -95,6 +98,37 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
     await stack.server.setPolicy({ multipartThresholdBytes, multipartConcurrency });
   }
   return { rows, notes };
+
+  /** The technique alone, in a bare page: single PUT, parts without hashing, parts with MD5. */
+  async function ceilingRows() {
+    const file = files.get(o.sizeMiB);
+    const trial = await ceilingRunner(stack, s3, file, DEFAULT_CONCURRENCY);
+    const by = new Map<CeilingVariant, CeilingTrial[]>(CEILING_VARIANTS.map((v) => [v, []]));
+    for (let round = 0; round < o.rounds; round++) {
+      for (const v of rotate([...CEILING_VARIANTS], round)) {
+        const t = await trial(v);
+        by.get(v)!.push(t);
+        o.log(`  multipart ceiling ${o.sizeMiB} MiB round ${round + 1}/${o.rounds} bare page ${v}: ${t.mbps.toFixed(0)} MB/s`);
+      }
+    }
+    const single = by.get('single')!.map((t) => t.mbps);
+    const label: Record<CeilingVariant, string> = {
+      single: 'single PUT',
+      parts: `parts ×${DEFAULT_CONCURRENCY}, no hashing`,
+      'parts+md5': `parts ×${DEFAULT_CONCURRENCY} + MD5 in 2 workers`,
+    };
+    for (const v of CEILING_VARIANTS) {
+      const samples = by.get(v)!.map((t) => t.mbps);
+      const metric = `bare page: ${label[v]} ${o.sizeMiB} MiB, loopback`;
+      rows.push(makeRow({ metric, unit: 'MB/s', samples, ...(v !== 'single' && { baseline: { metric: 'bare single PUT', samples: single } }) }));
+      notes.push(`${metric} (medians): CPU, % of one core: ${cpuLine(by.get(v)!)}.`);
+    }
+    notes.push(
+      'Bare page rows: no SPA and no API calls; the bench signs every URL up front with the product\'s presigner (MD5 from Node ' +
+        'for the signed rows, checked against the page\'s), the page uploads the picked file, the same part size and lookahead as the product. ' +
+        '"no hashing" is the most any multipart client can reach on this machine; "+ MD5" is the technique the product uses, without the product.',
+    );
+  }
 
   /** Skipped, with the reason in the notes, where tc or netem is missing; never fails the section. */
   async function slowLinkRows() {
@@ -118,21 +152,24 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
 }
 
 /** One line of medians per variant: where a trial's time goes, and whose CPU it costs. */
+/** Median % of one core per process group (3 % or more), busiest first, and their sum. */
+function cpuLine(ts: Array<{ cpu: Map<string, number> }>): string {
+  const groups = new Set(ts.flatMap((t) => [...t.cpu.keys()]));
+  const shares = [...groups].map((g) => [g, med(ts.map((t) => t.cpu.get(g) ?? 0))] as const).sort((a, b) => b[1] - a[1]);
+  const shown = shares.filter(([, v]) => v >= 3).map(([g, v]) => `${g} ${v.toFixed(0)}`);
+  if (shown.length === 0) return '–';
+  return `${shown.join(', ')} (all: ${shares.reduce((sum, [, v]) => sum + v, 0).toFixed(0)} of ${100 * cpus().length} on ${cpus().length} cores)`;
+}
+
 function breakdown(label: string, ts: Trial[]): string {
   const p = (pick: (t: Trial) => number) => fmt(med(ts.map(pick)));
-  const groups = new Set(ts.flatMap((t) => [...t.cpu.keys()]));
-  const cpu = [...groups]
-    .map((g) => [g, med(ts.map((t) => t.cpu.get(g) ?? 0))] as const)
-    .filter(([, v]) => v >= 3)
-    .sort((a, b) => b[1] - a[1])
-    .map(([g, v]) => `${g} ${v.toFixed(0)}`)
-    .join(', ');
+  const cpu = cpuLine(ts);
   return (
     `${label} (medians): total ${p((t) => t.spa.ms)} ms = pick→first PUT ${p((t) => t.parts.startupMs)} + first PUT→last answer ` +
     `${p((t) => t.spa.ms - t.parts.startupMs - t.parts.finishMs)} (no PUT in flight ${p((t) => t.parts.idleMs)}) + last answer→done ${p((t) => t.parts.finishMs)}; ` +
     `per part: PUT ${p((t) => t.parts.putMs)} ms (last byte→answer ${p((t) => t.parts.tailMs)}), slot idle before it ${p((t) => t.parts.gapMs)}, ` +
     `MD5 ${p((t) => t.parts.md5Ms)} ms (${p((t) => t.parts.md5MBps)} MB/s, ${p((t) => t.parts.md5TotalMs)} ms per file); ` +
     `signParts ${p((t) => t.parts.signCalls)} calls × ${p((t) => t.parts.signMs)} ms; max in flight ${p((t) => t.parts.maxInFlight)}; ` +
-    `CPU, % of one core: ${cpu || '–'}.`
+    `CPU, % of one core: ${cpu}.`
   );
 }
