@@ -32,6 +32,8 @@ export class MultipartUpload {
   private readonly waiters = new Set<() => void>();
   private pending: number[] = [];
   private paused = false;
+  /** A part has been sent (the row shows "uploading" from then on). */
+  private sending = false;
   private cancelled = false;
   private holdUntil = 0;
   private plan: Plan | null = null;
@@ -65,7 +67,8 @@ export class MultipartUpload {
       }
       this.pending = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !this.done.has(n));
       this.report();
-      this.options.onState('uploading');
+      // The row says "uploading" from the first PUT on, as for a single PUT; until then it is preparing
+      // (start, hashing the first parts, signing them).
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(signer)));
       if (this.cancelled) throw interrupted();
       this.options.onState('verifying');
@@ -119,6 +122,10 @@ export class MultipartUpload {
     for (let attempt = 0; ; attempt++) {
       const part = await signer.get(n, this.pending);
       signer.prefetch(this.pending);
+      if (!this.sending) {
+        this.sending = true;
+        this.options.onState('uploading');
+      }
       const result = await putPart(part, signer.slice(n), (bytes) => this.progress(n, bytes), (xhr) => this.requests.add(xhr));
       this.sent.delete(n);
       for (const xhr of this.requests) if (xhr.readyState === XMLHttpRequest.DONE) this.requests.delete(xhr);
