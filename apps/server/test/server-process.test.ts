@@ -20,12 +20,21 @@ function startServer(env: Record<string, string>) {
   return { child, output: () => output };
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 20_000) {
+async function waitFor(check: () => boolean, what: string, output: () => string, ms = 20_000) {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the server printed:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Rejects after `ms` with what the server printed, so a hang names its step instead of the test timing out. */
+function within<T>(ms: number, what: string, output: () => string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms; the server printed:\n${output()}`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 describe('the server process (production build)', () => {
@@ -41,7 +50,7 @@ describe('the server process (production build)', () => {
     expect(output()).toContain('UPLOAD_MAX_BYTES');
   });
 
-  it('serves the SPA and the API on one origin, and shuts down cleanly on SIGTERM', async () => {
+  it('serves the SPA and the API on one origin, and shuts down cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const s3 = await ensureLocalS3();
     const dist = mkdtempSync(join(tmpdir(), 'spa-'));
     mkdirSync(join(dist, 'assets'));
@@ -60,8 +69,9 @@ describe('the server process (production build)', () => {
       AUTH_JWT_SECRET: 'x'.repeat(32),
       WEB_DIST_DIR: dist,
     });
+    const fetch = (url: string, init?: RequestInit) => within(10_000, `${init?.method ?? 'GET'} ${url}`, output, globalThis.fetch(url, init));
     try {
-      await waitFor(() => output().includes('Server listening'), 'the server to listen');
+      await waitFor(() => output().includes('Server listening'), 'the server to listen', output);
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
       const page = await fetch(`${base}/`);
@@ -85,7 +95,7 @@ describe('the server process (production build)', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    const [code] = await once(child, 'exit');
+    const [code] = await within(15_000, 'exit after SIGTERM', output, once(child, 'exit'));
     expect(code).toBe(0);
     expect(output()).toContain('"msg":"shutting down"');
   });
