@@ -4,7 +4,7 @@ import type { BenchS3 } from './local-s3';
 import { CEILING_VARIANTS, ceilingRunner, type CeilingTrial, type CeilingVariant } from './multipart-ceiling';
 import { trialRunner, type Trial, type Variant } from './multipart-trial';
 import { fmt } from './report';
-import { addSlowLink, type SlowLinkSpec } from './slow-link';
+import { addSlowLink, addTunSlowLink, type SlowLink, type SlowLinkSpec } from './slow-link';
 import type { SpaStack } from './spa-stack';
 import { atLeastRatio, makeRow, rotate, summarize, type Row } from './stats';
 import type { TestFiles } from './test-files';
@@ -31,7 +31,7 @@ const med = (xs: number[]) => summarize(xs).median;
  * slow link: the same file, the variants alternated round by round, each ratio taken within a round.
  */
 export async function multipartSection(stack: SpaStack, s3: BenchS3, files: TestFiles, o: MultipartOptions): Promise<{ rows: Row[]; notes: string[] }> {
-  const trial = trialRunner(stack, s3);
+  const loopbackTrial = trialRunner(stack, s3);
   const variants: Variant[] = [{ id: 'single PUT', concurrency: 0 }, ...o.concurrency.map((c) => ({ id: `multipart ×${c}`, concurrency: c }))];
   const rows: Row[] = [];
   const notes: string[] = [
@@ -40,7 +40,7 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
       'Single PUT: the SPA with its multipart threshold above the file size; multipart: threshold 8 MiB, parts in flight as shown (server picks the part size).',
   ];
 
-  async function measure(link: Link, sizeMiB: number) {
+  async function measure(link: Link, sizeMiB: number, trial = loopbackTrial) {
     const file = files.get(sizeMiB);
     const by = new Map<string, Trial[]>(variants.map((v) => [v.id, []]));
     for (let round = 0; round < o.rounds; round++) {
@@ -88,7 +88,7 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
 
   try {
     const warm = files.get(16);
-    for (const v of [variants[0]!, variants.find((v) => v.concurrency === DEFAULT_CONCURRENCY) ?? variants[1]!]) await trial(v, warm);
+    for (const v of [variants[0]!, variants.find((v) => v.concurrency === DEFAULT_CONCURRENCY) ?? variants[1]!]) await loopbackTrial(v, warm);
     await measure('loopback', o.sizeMiB);
     await ceilingRows();
     await slowLinkRows();
@@ -130,28 +130,37 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
     );
   }
 
-  /** Skipped, with the reason in the notes, where tc or netem is missing; never fails the section. */
+  /**
+   * tc netem on the loopback where the kernel has it, else a TUN delay line to a network namespace;
+   * skipped, with the reasons in the notes, where neither can be set up. Never fails the section.
+   */
   async function slowLinkRows() {
-    let link;
+    const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    const storePort = Number(new URL(s3.env.S3_ENDPOINT).port);
+    let link: SlowLink;
     try {
-      link = await addSlowLink(Number(new URL(s3.env.S3_ENDPOINT).port), o.slowLink);
-    } catch (error) {
-      const line = `slow link: not available here (${error instanceof Error ? error.message : String(error)})`;
-      o.log(line);
-      notes.push(line);
-      return;
+      link = await addSlowLink(storePort, o.slowLink);
+    } catch (netem) {
+      try {
+        link = await addTunSlowLink([storePort, Number(new URL(stack.server.origin).port)], o.slowLink);
+      } catch (tun) {
+        const line = `slow link: not available here (netem: ${why(netem)}; TUN delay line: ${why(tun)})`;
+        o.log(line);
+        notes.push(line);
+        return;
+      }
     }
     try {
       o.log(`  ${link.describe}`);
       notes.push(`Slow link: ${link.describe}; ${o.slowSizeMiB} MiB file to fit the time budget.`);
-      await measure('slow link', o.slowSizeMiB);
+      const trial = link.browser ? trialRunner({ ...stack, browser: link.browser }, s3) : loopbackTrial;
+      await measure('slow link', o.slowSizeMiB, trial);
     } finally {
       await link.remove();
     }
   }
 }
 
-/** One line of medians per variant: where a trial's time goes, and whose CPU it costs. */
 /** Median % of one core per process group (3 % or more), busiest first, and their sum. */
 function cpuLine(ts: Array<{ cpu: Map<string, number> }>): string {
   const groups = new Set(ts.flatMap((t) => [...t.cpu.keys()]));
@@ -161,6 +170,7 @@ function cpuLine(ts: Array<{ cpu: Map<string, number> }>): string {
   return `${shown.join(', ')} (all: ${shares.reduce((sum, [, v]) => sum + v, 0).toFixed(0)} of ${100 * cpus().length} on ${cpus().length} cores)`;
 }
 
+/** One line of medians per variant: where a trial's time goes, and whose CPU it costs. */
 function breakdown(label: string, ts: Trial[]): string {
   const p = (pick: (t: Trial) => number) => fmt(med(ts.map(pick)));
   const cpu = cpuLine(ts);

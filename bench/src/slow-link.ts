@@ -1,5 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { chromiumPath, launchChromium } from '@app/test-utils';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
 
 const run = promisify(execFile);
 
@@ -12,6 +19,8 @@ export interface SlowLinkSpec {
 
 export interface SlowLink {
   describe: string;
+  /** A Chromium on the far side of the link, when the link is not on the shared loopback. */
+  browser?: Browser;
   remove(): Promise<void>;
 }
 
@@ -81,5 +90,99 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
     async remove() {
       forget();
     },
+  };
+}
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const NEAR = '10.200.0.1';
+const FAR = '10.200.0.2';
+
+/** Starts a helper that prints "ready"; its standard input stays open, so it ends with the bench. */
+async function startHelper(command: string, args: string[], what: string): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout! });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no "ready" within 10 s')), 10_000);
+      lines.on('line', (line) => line === 'ready' && (clearTimeout(timer), resolve()));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)} ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+  }
+  return child;
+}
+
+/**
+ * Where the kernel has no netem: Chromium in its own network namespace, joined to ours by a
+ * point-to-point link whose two ends are TUN devices held by a small delay line (tun-delay.py,
+ * every packet DELAY later, both ways); tbf on the namespace's end caps the rate toward us (the
+ * user's uplink). Chromium still opens 127.0.0.1:PORT for the store and the API: relays in the
+ * namespace carry those connections across the link to relays on our end, which reach the real
+ * ports. So the store's and the API's traffic both cross the link, with real TCP over it.
+ */
+export async function addTunSlowLink(ports: number[], spec: SlowLinkSpec): Promise<SlowLink> {
+  const id = String(process.pid % 100_000);
+  const ns = `tsu-slow-${id}`;
+  const [near, far] = [`tsuN${id}`, `tsuF${id}`];
+  const ip = (args: string[]) => run('ip', args, { timeout: 10_000 });
+  const inNs = (args: string[]) => run('ip', ['netns', 'exec', ns, ...args], { timeout: 10_000 });
+  const helpers: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'slow-link-'));
+  let browser: Browser | undefined;
+  const removeSync = () => {
+    for (const h of helpers) h.kill('SIGKILL');
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 });
+    } catch {
+      // not there
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', removeSync);
+  const remove = async () => {
+    await browser?.close().catch(() => undefined);
+    removeSync();
+    process.off('exit', removeSync);
+  };
+  let step = 'ip netns add';
+  try {
+    await ip(['netns', 'add', ns]);
+    step = 'python3 tun-delay.py';
+    helpers.push(await startHelper('python3', [join(HERE, 'tun-delay.py'), near, far, String(spec.delayMs)], step));
+    step = 'ip link (TUN ends)';
+    await ip(['link', 'set', far, 'netns', ns]);
+    await ip(['addr', 'add', NEAR, 'peer', FAR, 'dev', near]);
+    await ip(['link', 'set', near, 'up']);
+    await inNs(['ip', 'link', 'set', 'lo', 'up']);
+    await inNs(['ip', 'addr', 'add', FAR, 'peer', NEAR, 'dev', far]);
+    await inNs(['ip', 'link', 'set', far, 'up']);
+    step = 'tc tbf';
+    await inNs(['tc', 'qdisc', 'add', 'dev', far, 'root', 'tbf', 'rate', `${spec.rateMbit}mbit`, 'burst', '256kb', 'latency', '100ms']);
+    step = 'relays';
+    const relay = join(HERE, 'ns-relay.mjs');
+    helpers.push(await startHelper(process.execPath, [relay, ...ports.map((p) => `${NEAR}:${p}=127.0.0.1:${p}`)], 'relays on our end'));
+    helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...ports.map((p) => `127.0.0.1:${p}=${NEAR}:${p}`)], 'relays in the namespace'));
+    step = 'Chromium in the namespace';
+    const wrapper = join(dir, 'chromium-in-ns');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath()} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    browser = await launchChromium({ wrapper });
+  } catch (error) {
+    await remove();
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
+    throw new Error(`${step}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  return {
+    describe:
+      `Chromium in network namespace ${ns}, linked to ours by a TUN delay line (tun-delay.py; no netem in this kernel): ` +
+      `${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), tbf ${spec.rateMbit} Mbit/s toward the store and the API ` +
+      `(ports ${ports.join(', ')}, relayed across the link)`,
+    browser,
+    remove,
   };
 }

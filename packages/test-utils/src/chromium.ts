@@ -4,13 +4,16 @@ import { chromiumPath } from './env';
 
 const EXECUTABLE = chromiumPath();
 
-/** Debian's Chromium, headless, with the flags this sandbox needs. Never downloads a browser. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with the flags this sandbox needs. Never downloads a browser.
+ * `wrapper` is a script that runs the Chromium it is given (e.g. inside a network namespace).
+ */
+export async function launchChromium(options: { wrapper?: string } = {}): Promise<Browser> {
   if (!existsSync(EXECUTABLE)) {
     throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
   return chromium.launch({
-    executablePath: EXECUTABLE,
+    executablePath: options.wrapper ?? EXECUTABLE,
     headless: true,
     args: [
       '--headless',

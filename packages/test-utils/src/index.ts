@@ -1,4 +1,5 @@
 export { launchChromium } from './chromium';
+export { chromiumPath } from './env';
 export { ensureLocalS3, parseEnvLines, TEST_S3_DEFAULTS, type S3Env } from './local-s3';
 export { makePng } from './png';
 export { adminClient, createTestBucket, getBytes, listKeys } from './s3';
