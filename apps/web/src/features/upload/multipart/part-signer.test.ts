@@ -99,6 +99,31 @@ describe('signing parts in batches', () => {
     expect(calls.length).toBe(4);
   });
 
+  it('signs the parts hashed ahead in one call, before any upload asks for them', async () => {
+    const hashing = fakeHashing();
+    const { api, calls } = fakeApi();
+    const signer = new PartSigner(file, plan, api, direct, { hash: hashing.hash, minBatch: 2 });
+    const pending = [1, 2, 3, 4, 5, 6, 7, 8];
+    const first = [1, 2, 3, 4].map(() => signer.get(pending.shift()!, pending));
+    await tick();
+    for (const n of [1, 2, 3, 4]) hashing.finish(n);
+    await Promise.all(first);
+    expect(calls).toEqual([[1, 2], [3, 4]]);
+    // The fourth upload started: hashing looks ahead to parts 5-8, while nobody needs them yet.
+    signer.prefetch(pending);
+    await tick();
+    expect(hashing.hashing()).toEqual([5, 6, 7, 8]);
+    for (const n of [5, 6, 7]) hashing.finish(n);
+    await tick();
+    expect(calls.length).toBe(2);
+    hashing.finish(8);
+    await tick();
+    expect(calls).toEqual([[1, 2], [3, 4], [5, 6, 7, 8]]);
+    // The next uploads find their URLs ready: no further call.
+    for (const n of [5, 6, 7, 8]) expect((await signer.get(pending.shift()!, pending)).partNumber).toBe(n);
+    expect(calls.length).toBe(3);
+  });
+
   it('does not wait for a partner whose hashing failed', async () => {
     const hashing = fakeHashing();
     const { api, calls } = fakeApi();

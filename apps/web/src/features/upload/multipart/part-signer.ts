@@ -25,9 +25,10 @@ export interface SignerOptions {
  * Hands out signed part URLs. The workers hash parts continuously, ahead of the uploads; a part
  * is signed once its own digest is ready, together with every other part already hashed. A call
  * waits for a partner digest still being hashed until it holds `minBatch` parts, and one call is in
- * flight at a time: parts that become ready meanwhile go together in the next call. This bounds the
- * API traffic of a large file (8 parts: at most 4 calls with two workers). Expired or refused URLs
- * are signed again.
+ * flight at a time: parts that become ready meanwhile go together in the next call. Once hashing
+ * has caught up with its lookahead, the parts it hashed are signed together, before an upload asks.
+ * This bounds the API traffic of a large file (8 parts: at most 4 calls with two workers). Expired or
+ * refused URLs are signed again.
  */
 export class PartSigner {
   private readonly urls = new Map<number, Promise<SignedPart>>();
@@ -101,6 +102,7 @@ export class PartSigner {
       this.hashing.delete(n);
       // A call waiting for a partner takes this digest (or goes without it, if it failed).
       if (this.queue.size > 0) this.signReady([...this.queue.keys()]);
+      else if (this.hashing.size === 0) this.signAhead();
     };
     digest.then(
       (md5) => {
@@ -113,6 +115,15 @@ export class PartSigner {
       },
     );
     return digest;
+  }
+
+  /**
+   * When hashing has caught up with its lookahead, the parts it hashed are signed together before
+   * any upload asks, so a slot that frees up starts its next part at once.
+   */
+  private signAhead(): void {
+    const unsigned = [...this.ready.keys()].filter((n) => !this.urls.has(n));
+    if (unsigned.length >= this.options.minBatch) this.signReady(unsigned);
   }
 
   /** Queues the parts (first the one asked for) whose digests are ready and that have no URL yet. */
