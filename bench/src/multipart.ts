@@ -142,7 +142,7 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
       link = await addSlowLink(storePort, o.slowLink);
     } catch (netem) {
       try {
-        link = await addTunSlowLink([storePort, Number(new URL(stack.server.origin).port)], o.slowLink);
+        link = await addTunSlowLink(storePort, [Number(new URL(stack.server.origin).port)], o.slowLink);
       } catch (tun) {
         const line = `slow link: not available here (netem: ${why(netem)}; TUN delay line: ${why(tun)})`;
         o.log(line);

@@ -96,6 +96,9 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const NEAR = '10.200.0.1';
 const FAR = '10.200.0.2';
+/** The unshaped path (a veth pair), for what the link does not carry. */
+const NEAR_DIRECT = '10.201.0.1';
+const FAR_DIRECT = '10.201.0.2';
 
 /** Starts a helper that prints "ready"; its standard input stays open, so it ends with the bench. */
 async function startHelper(command: string, args: string[], what: string): Promise<ChildProcess> {
@@ -122,13 +125,15 @@ async function startHelper(command: string, args: string[], what: string): Promi
  * point-to-point link whose two ends are TUN devices held by a small delay line (tun-delay.py,
  * every packet DELAY later, both ways); tbf on the namespace's end caps the rate toward us (the
  * user's uplink). Chromium still opens 127.0.0.1:PORT for the store and the API: relays in the
- * namespace carry those connections across the link to relays on our end, which reach the real
- * ports. So the store's and the API's traffic both cross the link, with real TCP over it.
+ * namespace carry those connections to relays on our end, which reach the real ports. The store's
+ * traffic crosses the slow link (real TCP over it); the API's takes a veth pair, not shaped, as
+ * with netem on the loopback, where only the store's port is shaped.
  */
-export async function addTunSlowLink(ports: number[], spec: SlowLinkSpec): Promise<SlowLink> {
+export async function addTunSlowLink(storePort: number, directPorts: number[], spec: SlowLinkSpec): Promise<SlowLink> {
   const id = String(process.pid % 100_000);
   const ns = `tsu-slow-${id}`;
   const [near, far] = [`tsuN${id}`, `tsuF${id}`];
+  const [nearVeth, farVeth] = [`tsuV${id}`, `tsuW${id}`];
   const ip = (args: string[]) => run('ip', args, { timeout: 10_000 });
   const inNs = (args: string[]) => run('ip', ['netns', 'exec', ns, ...args], { timeout: 10_000 });
   const helpers: ChildProcess[] = [];
@@ -161,12 +166,19 @@ export async function addTunSlowLink(ports: number[], spec: SlowLinkSpec): Promi
     await inNs(['ip', 'link', 'set', 'lo', 'up']);
     await inNs(['ip', 'addr', 'add', FAR, 'peer', NEAR, 'dev', far]);
     await inNs(['ip', 'link', 'set', far, 'up']);
+    step = 'ip link (veth pair)';
+    await ip(['link', 'add', nearVeth, 'type', 'veth', 'peer', 'name', farVeth, 'netns', ns]);
+    await ip(['addr', 'add', `${NEAR_DIRECT}/30`, 'dev', nearVeth]);
+    await ip(['link', 'set', nearVeth, 'up']);
+    await inNs(['ip', 'addr', 'add', `${FAR_DIRECT}/30`, 'dev', farVeth]);
+    await inNs(['ip', 'link', 'set', farVeth, 'up']);
     step = 'tc tbf';
     await inNs(['tc', 'qdisc', 'add', 'dev', far, 'root', 'tbf', 'rate', `${spec.rateMbit}mbit`, 'burst', '256kb', 'latency', '100ms']);
     step = 'relays';
     const relay = join(HERE, 'ns-relay.mjs');
-    helpers.push(await startHelper(process.execPath, [relay, ...ports.map((p) => `${NEAR}:${p}=127.0.0.1:${p}`)], 'relays on our end'));
-    helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...ports.map((p) => `127.0.0.1:${p}=${NEAR}:${p}`)], 'relays in the namespace'));
+    const routes = [[storePort, NEAR] as const, ...directPorts.map((p) => [p, NEAR_DIRECT] as const)];
+    helpers.push(await startHelper(process.execPath, [relay, ...routes.map(([p, host]) => `${host}:${p}=127.0.0.1:${p}`)], 'relays on our end'));
+    helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'));
     step = 'Chromium in the namespace';
     const wrapper = join(dir, 'chromium-in-ns');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath()} "$@"\n`);
@@ -180,8 +192,8 @@ export async function addTunSlowLink(ports: number[], spec: SlowLinkSpec): Promi
   return {
     describe:
       `Chromium in network namespace ${ns}, linked to ours by a TUN delay line (tun-delay.py; no netem in this kernel): ` +
-      `${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), tbf ${spec.rateMbit} Mbit/s toward the store and the API ` +
-      `(ports ${ports.join(', ')}, relayed across the link)`,
+      `${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), tbf ${spec.rateMbit} Mbit/s toward the store (port ${storePort}, relayed ` +
+      `across the link); the API (port ${directPorts.join(', ')}) through a veth pair, not shaped`,
     browser,
     remove,
   };
