@@ -104,11 +104,13 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
     const file = files.get(o.sizeMiB);
     const trial = await ceilingRunner(stack, s3, file, DEFAULT_CONCURRENCY);
     const by = new Map<CeilingVariant, CeilingTrial[]>(CEILING_VARIANTS.map((v) => [v, []]));
-    for (let round = 0; round < o.rounds; round++) {
+    // Two rounds: these rows explain a miss, they judge nothing, and the bench must stay under 5 minutes.
+    const rounds = Math.min(o.rounds, 2);
+    for (let round = 0; round < rounds; round++) {
       for (const v of rotate([...CEILING_VARIANTS], round)) {
         const t = await trial(v);
         by.get(v)!.push(t);
-        o.log(`  multipart ceiling ${o.sizeMiB} MiB round ${round + 1}/${o.rounds} bare page ${v}: ${t.mbps.toFixed(0)} MB/s`);
+        o.log(`  multipart ceiling ${o.sizeMiB} MiB round ${round + 1}/${rounds} bare page ${v}: ${t.mbps.toFixed(0)} MB/s`);
       }
     }
     const single = by.get('single')!.map((t) => t.mbps);
@@ -124,9 +126,10 @@ export async function multipartSection(stack: SpaStack, s3: BenchS3, files: Test
       notes.push(`${metric} (medians): CPU, % of one core: ${cpuLine(by.get(v)!)}.`);
     }
     notes.push(
-      'Bare page rows: no SPA and no API calls; the bench signs every URL up front with the product\'s presigner (MD5 from Node ' +
-        'for the signed rows, checked against the page\'s), the page uploads the picked file, the same part size and lookahead as the product. ' +
-        '"no hashing" is the most any multipart client can reach on this machine; "+ MD5" is the technique the product uses, without the product.',
+      `Bare page rows (${rounds} rounds, variant order rotated): no SPA and no API calls; the bench signs every URL up front with ` +
+        "the product's presigner (MD5 from Node for the signed rows, checked against the page's), the page uploads the picked file, " +
+        'with the same part size and lookahead as the product. "no hashing" is what parts reach without any integrity check; ' +
+        '"+ MD5" is the technique the product uses, without the product.',
     );
   }
 
