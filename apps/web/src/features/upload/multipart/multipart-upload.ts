@@ -121,6 +121,8 @@ export class MultipartUpload {
   private async sendPart(signer: PartSigner, n: number) {
     for (let attempt = 0; ; attempt++) {
       const part = await signer.get(n, this.pending);
+      // Paused or cancelled while this part was being hashed or signed: it is not sent.
+      if (this.paused || this.cancelled) throw interrupted();
       signer.prefetch(this.pending);
       if (!this.sending) {
         this.sending = true;

@@ -77,7 +77,7 @@ export class PartSigner {
     }
   }
 
-  /** Adopts a digest computed before the plan was known (part 1, hashed while `start` ran). */
+  /** Adopts a digest computed before the plan was known (the first parts, hashed while `start` ran). */
   seed(partNumber: number, digest: Promise<string>): void {
     this.track(partNumber, digest);
   }
