@@ -40,7 +40,7 @@ onmessage = (e) => {
     const reader = blob.stream().getReader();
     for (let c = await reader.read(); !c.done; c = await reader.read()) md5.update(c.value);
     postMessage({ id, md5: btoa(String.fromCharCode(...md5.digest('binary'))) });
-  });
+  }).catch((error) => postMessage({ id, error: String(error) }));
 };`;
 
 interface PartTarget {
@@ -48,10 +48,23 @@ interface PartTarget {
   headers: Record<string, string>;
 }
 /**
- * Runs in the page: the picked file as one PUT, or as parts, `concurrency` in flight. Plain
- * JavaScript source: tsx would add helpers to a function's text that the page does not have.
+ * Runs in the page before the clock starts: the hashing workers, created and given time to compile
+ * hash-wasm, as the SPA warms its pool while idle. Plain JavaScript source: tsx would add helpers
+ * to a function's text that the page does not have.
  */
-const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency, worker }) => {
+const SETUP = `async (worker) => {
+  const workers = [0, 1].map(() => new Worker(URL.createObjectURL(new Blob([worker], { type: 'text/javascript' }))));
+  const waiting = new Map();
+  for (const w of workers) {
+    w.onmessage = (e) => waiting.get(e.data.id)(e.data);
+    w.onerror = (e) => { for (const settle of waiting.values()) settle({ error: e.message || 'the worker failed' }); };
+  }
+  window.__ceiling = { workers, waiting };
+  await new Promise((r) => setTimeout(r, 200));
+}`;
+
+/** Runs in the page, timed: the picked file as one PUT, or as parts, `concurrency` in flight. */
+const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency }) => {
   const file = document.querySelector('#f').files[0];
   const put = (t, body) => new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -62,11 +75,7 @@ const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency, worker }) 
     xhr.onerror = () => reject(new Error('PUT: network error'));
     xhr.send(body);
   });
-  const workers = md5s ? [0, 1].map(() => new Worker(URL.createObjectURL(new Blob([worker], { type: 'text/javascript' })))) : [];
-  const waiting = new Map();
-  for (const w of workers) w.onmessage = (e) => waiting.get(e.data.id)(e.data.md5);
-  // Let the workers compile hash-wasm before the clock starts, as the SPA warms its pool while idle.
-  await new Promise((r) => setTimeout(r, 200));
+  const { workers, waiting } = window.__ceiling || { workers: [], waiting: new Map() };
   const t0 = performance.now();
   if (single) {
     await put(single, file);
@@ -74,10 +83,16 @@ const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency, worker }) 
   }
   const n = parts.length;
   const slice = (i) => file.slice(i * partSize, Math.min(file.size, (i + 1) * partSize));
-  // As the product: hashing runs up to 4 parts ahead of the uploads, each worker one slice at a time.
+  // As the product: hashing runs up to 4 parts ahead of the part being sent, each worker one slice at a time.
   const digests = new Map();
   const digest = (i) => {
-    if (i < n && !digests.has(i)) digests.set(i, new Promise((resolve) => { waiting.set(i, resolve); workers[i % 2].postMessage({ id: i, blob: slice(i) }); }));
+    if (i < n && !digests.has(i)) {
+      digests.set(i, new Promise((resolve, reject) => {
+        waiting.set(i, (m) => (m.md5 ? resolve(m.md5) : reject(new Error('MD5 of part ' + (i + 1) + ': ' + m.error))));
+        workers[i % 2].postMessage({ id: i, blob: slice(i) });
+      }));
+      digests.get(i).catch(() => {});
+    }
     return digests.get(i);
   };
   const etags = [];
@@ -85,7 +100,7 @@ const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency, worker }) 
   const slot = async () => {
     for (let i = next++; i < n; i = next++) {
       if (md5s) {
-        for (let k = i; k < i + 4; k++) digest(k);
+        for (let k = i; k <= i + 4; k++) digest(k);
         const md5 = await digest(i);
         if (md5 !== md5s[i]) throw new Error('part ' + (i + 1) + ': MD5 ' + md5 + ', expected ' + md5s[i]);
       }
@@ -131,9 +146,10 @@ export async function ceilingRunner(stack: SpaStack, s3: BenchS3, file: FileOnDi
           parts.push(await storage.presignPart({ key, uploadId, partNumber: i + 1, size, contentMd5, expiresIn: 600 }));
         }
       }
+      if (variant === 'parts+md5') await page.evaluate(`(${SETUP})(${JSON.stringify(worker)})`);
       const before = cpuSnapshot(process.pid, stack.server.pid, s3.dataDir);
       const t0 = performance.now();
-      const args = { single, parts, md5s: variant === 'parts+md5' ? md5s : null, partSize, concurrency, worker };
+      const args = { single, parts, md5s: variant === 'parts+md5' ? md5s : null, partSize, concurrency };
       const out = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as { ms: number; etags: string[] };
       const cpu = cpuShare(before, cpuSnapshot(process.pid, stack.server.pid, s3.dataDir), performance.now() - t0);
       if (uploadId) {

@@ -16,12 +16,12 @@ await Promise.all(
           const upstream = net.connect(to.port, to.host);
           client.setNoDelay(true);
           upstream.setNoDelay(true);
-          client.pipe(upstream).on('error', () => client.destroy());
-          upstream.pipe(client).on('error', () => upstream.destroy());
+          // pipe() ends each side once the other has ended, after what it still has to write (an
+          // early error answer from the store reaches the browser); only an error cuts both at once.
+          client.pipe(upstream);
+          upstream.pipe(client);
           client.on('error', () => upstream.destroy());
           upstream.on('error', () => client.destroy());
-          client.on('close', () => upstream.destroy());
-          upstream.on('close', () => client.destroy());
         });
         server.on('error', reject);
         server.listen(from.port, from.host, resolve);

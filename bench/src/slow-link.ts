@@ -148,13 +148,26 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  // A SIGTERM (e.g. `timeout`) ends Node without 'exit' handlers: remove the namespace first.
+  const onSignal = () => {
+    removeSync();
+    process.exit(143);
+  };
   process.once('exit', removeSync);
+  process.once('SIGTERM', onSignal);
   const remove = async () => {
     await browser?.close().catch(() => undefined);
     removeSync();
     process.off('exit', removeSync);
+    process.off('SIGTERM', onSignal);
   };
   let step = 'ip netns add';
+  try {
+    // One of a killed earlier bench with this pid's name (its helpers died with it) goes first.
+    execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 });
+  } catch {
+    // none
+  }
   try {
     await ip(['netns', 'add', ns]);
     step = 'python3 tun-delay.py';
@@ -181,7 +194,7 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
     helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'));
     step = 'Chromium in the namespace';
     const wrapper = join(dir, 'chromium-in-ns');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath()} "$@"\n`);
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} '${chromiumPath().replace(/'/g, `'\\''`)}' "$@"\n`);
     chmodSync(wrapper, 0o755);
     browser = await launchChromium({ wrapper });
   } catch (error) {

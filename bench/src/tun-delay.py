@@ -50,7 +50,7 @@ def main() -> None:
             for _ in range(256):
                 try:
                     packet = os.read(fd, 65536)
-                except BlockingIOError:
+                except (BlockingIOError, InterruptedError):
                     break
                 seq += 1
                 heapq.heappush(line, (now + delay, seq, peer[fd], packet))
