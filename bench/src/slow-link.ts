@@ -35,16 +35,21 @@ function removeNow(): void {
   }
 }
 
-/** A SIGTERM (e.g. `timeout`) ends Node without 'exit' handlers: unshape first, then exit as it would. */
-function onSigterm(): void {
-  removeNow();
-  process.exit(143);
-}
-
-function forget(): void {
-  removeNow();
-  process.off('exit', removeNow);
-  process.off('SIGTERM', onSigterm);
+/**
+ * Runs `cleanup` (sync) when the process exits, or gets a SIGTERM (e.g. `timeout`, which ends Node
+ * without 'exit' handlers; it then exits as it would), until the returned function is called.
+ */
+function cleanupOnExit(cleanup: () => void): () => void {
+  const onSigterm = () => {
+    cleanup();
+    process.exit(143);
+  };
+  process.once('exit', cleanup);
+  process.once('SIGTERM', onSigterm);
+  return () => {
+    process.off('exit', cleanup);
+    process.off('SIGTERM', onSigterm);
+  };
 }
 
 /**
@@ -61,8 +66,11 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
   });
   // Someone else's shaping on lo (another bench, a test) is not ours to replace.
   if (!/^qdisc noqueue 0: root/m.test(current.stdout)) throw new Error(`lo already has a root qdisc: ${current.stdout.trim().split('\n')[0]}`);
-  process.once('exit', removeNow);
-  process.once('SIGTERM', onSigterm);
+  const off = cleanupOnExit(removeNow);
+  const forget = () => {
+    removeNow();
+    off();
+  };
   const port = String(storePort);
   const dev = ['dev', 'lo'];
   const fast = ['rate', '100gbit', 'quantum', '200000'];
@@ -148,18 +156,11 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  // A SIGTERM (e.g. `timeout`) ends Node without 'exit' handlers: remove the namespace first.
-  const onSignal = () => {
-    removeSync();
-    process.exit(143);
-  };
-  process.once('exit', removeSync);
-  process.once('SIGTERM', onSignal);
+  const off = cleanupOnExit(removeSync);
   const remove = async () => {
     await browser?.close().catch(() => undefined);
     removeSync();
-    process.off('exit', removeSync);
-    process.off('SIGTERM', onSignal);
+    off();
   };
   let step = 'ip netns add';
   try {

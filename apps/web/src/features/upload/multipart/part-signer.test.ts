@@ -46,14 +46,22 @@ function fakeApi() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 const direct = <T>(fn: () => Promise<T>) => fn();
 
+/**
+ * A signer with two hashing workers, and four uploads started: each takes the next part and asks
+ * for its URL, as the engine's slots do.
+ */
+function fourUploads() {
+  const hashing = fakeHashing();
+  const { api, calls } = fakeApi();
+  const signer = new PartSigner(file, plan, api, direct, { hash: hashing.hash, minBatch: 2 });
+  const pending = [1, 2, 3, 4, 5, 6, 7, 8];
+  const first = [1, 2, 3, 4].map(() => signer.get(pending.shift()!, pending));
+  return { hashing, calls, signer, pending, first };
+}
+
 describe('signing parts in batches', () => {
-  it('with two hashing workers, signs 8 parts in at most 4 calls of 2 or more, whatever order digests arrive in', async () => {
-    const hashing = fakeHashing();
-    const { api, calls } = fakeApi();
-    const signer = new PartSigner(file, plan, api, direct, { hash: hashing.hash, minBatch: 2 });
-    // Four uploads start: each takes the next part and asks for its URL, as the engine's slots do.
-    const pending = [1, 2, 3, 4, 5, 6, 7, 8];
-    const first = [1, 2, 3, 4].map(() => signer.get(pending.shift()!, pending));
+  it('with two hashing workers, signs 8 parts in at most 4 calls of 2 or more, even when digests come in one by one', async () => {
+    const { hashing, calls, signer, pending, first } = fourUploads();
     await tick();
     // Hashing runs ahead of the uploads.
     expect(hashing.hashing()).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -100,11 +108,7 @@ describe('signing parts in batches', () => {
   });
 
   it('signs the parts hashed ahead in one call, before any upload asks for them', async () => {
-    const hashing = fakeHashing();
-    const { api, calls } = fakeApi();
-    const signer = new PartSigner(file, plan, api, direct, { hash: hashing.hash, minBatch: 2 });
-    const pending = [1, 2, 3, 4, 5, 6, 7, 8];
-    const first = [1, 2, 3, 4].map(() => signer.get(pending.shift()!, pending));
+    const { hashing, calls, signer, pending, first } = fourUploads();
     await tick();
     for (const n of [1, 2, 3, 4]) hashing.finish(n);
     await Promise.all(first);

@@ -145,8 +145,8 @@ export class PartSigner {
    */
   private flush(): void {
     if (this.signing || this.queue.size === 0) return;
-    const partnerComing = [...this.hashing].some((n) => !this.urls.has(n));
-    if (this.queue.size < this.options.minBatch && partnerComing) return;
+    // A part being hashed has no URL yet (forgetting a URL or a digest happens before hashing again).
+    if (this.queue.size < this.options.minBatch && this.hashing.size > 0) return;
     const batch = [...this.queue].slice(0, BATCH);
     for (const [n] of batch) this.queue.delete(n);
     const partNumbers = batch.map(([n]) => n);
