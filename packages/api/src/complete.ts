@@ -3,7 +3,7 @@ import { checkContent, SNIFF_BYTES } from './content';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredObject, type User } from './context';
 import { finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
 import { checkFile, formatBytes, normalizeContentType } from './policy';
-import { checkQuotaForPromotion } from './quota';
+import { commitQuota, releaseQuota, uncommitQuota } from './quota';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -60,15 +60,25 @@ export async function completeUpload(ctx: Ctx, key: string) {
   const problem = await problemWith(ctx, key, staged);
   if (problem) {
     await callStorage(() => ctx.storage.deleteObject(key));
+    await releaseQuota(ctx, key);
     throw new TRPCError({ code: 'BAD_REQUEST', message: `The uploaded file was removed: ${problem}.` });
   }
+  // The ledger, not a listing of the user's files, decides: one atomic step, whatever they hold.
   try {
-    await checkQuotaForPromotion(ctx, staged.size);
+    await commitQuota(ctx, key, staged.size);
   } catch (error) {
-    await callStorage(() => ctx.storage.deleteObject(key));
+    if (error instanceof TRPCError && error.code === 'PAYLOAD_TOO_LARGE') {
+      await callStorage(() => ctx.storage.deleteObject(key));
+      await releaseQuota(ctx, key);
+    }
     throw error;
   }
-  await callStorage(() => ctx.storage.copyObject(key, finalKey, staged.etag, staged.size));
+  try {
+    await callStorage(() => ctx.storage.copyObject(key, finalKey, staged.etag, staged.size));
+  } catch (error) {
+    await uncommitQuota(ctx, key, staged.size);
+    throw error;
+  }
   await callStorage(() => ctx.storage.deleteObject(key));
   return { key: finalKey, object: staged };
 }

@@ -1,4 +1,6 @@
-import type { Limits, RateLimiter, UsageCache } from './limits';
+import type { QuotaLedger } from './ledger';
+import type { Limits, RateLimiter } from './limits';
+import type { Reconciler } from './reconciler';
 import type { UploadPolicy } from './policy';
 
 /** A signed-in user, as the server's auth layer verified it. */
@@ -58,8 +60,6 @@ export interface UploadStorage {
   /** Copies this exact version to `target` (metadata included); throws `VersionChangedError` if it changed. */
   copyObject(source: string, target: string, etag: string, size: number): Promise<void>;
   deleteObject(key: string): Promise<void>;
-  /** Total bytes stored under a prefix. */
-  sumBytes(prefix: string): Promise<number>;
   presignGet(key: string, expiresIn: number): Promise<string>;
 
   /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
@@ -89,7 +89,10 @@ export interface Context {
   devSignIn: ((name: string) => Promise<{ token: string; user: User }>) | null;
   limits: Limits;
   limiter: RateLimiter;
-  usage: UsageCache;
+  /** Stored + held bytes per user, the quota's truth on every request. */
+  ledger: QuotaLedger;
+  /** Keeps the ledger true to the bucket, in the background. */
+  reconciler: Reconciler;
   /** Sets a response header (Retry-After); absent when called without HTTP. */
   setHeader?: (name: string, value: string) => void;
   now?: () => Date;

@@ -9,7 +9,10 @@ export type { Context, PartRequest, SignRequest, StoredObject, StoredPart, Uploa
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, VersionChangedError } from './context';
 export * from './key';
 export * from './limits';
-export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
+export * from './ledger';
+export { createMemoryLedger, createMemoryRateLimiter } from './memory-limits';
+export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler';
+export { RESERVATION_MARGIN_MS } from './quota';
 export * from './policy';
 export * from './schemas';
 

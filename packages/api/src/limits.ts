@@ -7,6 +7,10 @@ export interface RateRule {
 export interface Limits {
   requestUrl: RateRule;
   complete: RateRule;
+  /** Each call reads the upload's plan from the store, then signs up to 20 parts. */
+  signParts: RateRule;
+  listParts: RateRule;
+  abort: RateRule;
   /** Bytes a user may keep stored; null means no quota. */
   quotaBytes: number | null;
 }
@@ -14,6 +18,11 @@ export interface Limits {
 export const defaultLimits: Limits = {
   requestUrl: { limit: 120, windowSeconds: 60 },
   complete: { limit: 120, windowSeconds: 60 },
+  // A 2 GiB file has 32 parts of 64 MiB: signed one at a time and each retried three times, that
+  // is 128 calls, however fast the link; 240 leaves room for a second such upload in the same minute.
+  signParts: { limit: 240, windowSeconds: 60 },
+  listParts: { limit: 120, windowSeconds: 60 },
+  abort: { limit: 120, windowSeconds: 60 },
   quotaBytes: 1024 * 1024 * 1024,
 };
 
@@ -25,17 +34,6 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
  */
 export interface RateLimiter {
   consume(key: string, rule: RateRule): Promise<RateDecision>;
-}
-
-/**
- * A short-lived cache of each user's stored bytes, so signing does not list the bucket on every
- * call. The bucket stays the truth: `complete` always recounts.
- */
-export interface UsageCache {
-  get(user: string): Promise<number | null>;
-  set(user: string, bytes: number): Promise<void>;
-  /** Adds to a cached value (a reservation for a signed upload); no-op when nothing is cached. */
-  add(user: string, bytes: number): Promise<void>;
 }
 
 /** The cause of a TOO_MANY_REQUESTS error; the error formatter exposes `retryAfterSeconds`. */

@@ -4,7 +4,7 @@ import { assertOwnStagedKey, completeUpload } from './complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
 import { finalKeyOf, generateKey } from './key';
 import { checkFile, choosePartSize, normalizeContentType } from './policy';
-import { reserveQuota } from './quota';
+import { releaseQuota, reserveQuota } from './quota';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -46,20 +46,23 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   if (violation) {
     throw new TRPCError({ code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: violation.message });
   }
-  await reserveQuota(ctx, input.size);
   const key = await generateKey(ctx.user.id, input.fileName, contentType);
+  // The planned size is held from the start: every part's URL is covered before it is signed.
+  await reserveQuota(ctx, key, input.size);
   const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
-  const uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
   const partSize = choosePartSize(input.size);
-  const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
+  let uploadId: string | undefined;
   try {
+    uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
+    const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
     await callStorage(() => ctx.storage.putJson(manifestKey(key), manifest));
   } catch (error) {
-    await ctx.storage.abortMultipart(key, uploadId).catch(() => {});
+    if (uploadId) await ctx.storage.abortMultipart(key, uploadId).catch(() => {});
+    await releaseQuota(ctx, key);
     throw error;
   }
   const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
-  return { key, uploadId, partSize, partCount: manifest.partCount, expiresAt };
+  return { key, uploadId, partSize, partCount: Math.ceil(input.size / partSize), expiresAt };
 }
 
 export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {
@@ -68,6 +71,8 @@ export async function signParts(ctx: Ctx, input: { key: string; uploadId: string
   if (beyond.length) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: `partNumbers: this upload has ${manifest.partCount} parts; ${beyond.join(', ')} do not exist.` });
   }
+  // Extends the hold past these URLs' lifetime (or holds the plan again if it had run out).
+  await reserveQuota(ctx, input.key, manifest.size);
   const expiresIn = ctx.policy.urlTtlSeconds;
   const parts = await Promise.all(
     input.partNumbers.map(async (partNumber, i) => {
@@ -123,7 +128,7 @@ export async function completeMultipart(ctx: Ctx, input: { key: string; uploadId
     await dropPlan();
     return result;
   } catch (error) {
-    if (error instanceof TRPCError && error.code === 'BAD_REQUEST') await dropPlan();
+    if (error instanceof TRPCError && (error.code === 'BAD_REQUEST' || error.code === 'PAYLOAD_TOO_LARGE')) await dropPlan();
     throw error;
   }
 }
@@ -132,5 +137,6 @@ export async function abortMultipart(ctx: Ctx, input: { key: string; uploadId: s
   await requireManifest(ctx, input.key, input.uploadId);
   await callStorage(() => ctx.storage.abortMultipart(input.key, input.uploadId));
   await callStorage(() => ctx.storage.deleteObject(manifestKey(input.key)));
+  await releaseQuota(ctx, input.key);
   return { aborted: true as const };
 }

@@ -1,42 +1,92 @@
 import { TRPCError } from '@trpc/server';
 import type { Context, User } from './context';
-import { stagingPrefix, userPrefix } from './key';
+import { userSegment } from './key';
+import type { LedgerAnswer } from './ledger';
 import { formatBytes } from './policy';
-import { callStorage } from './storage-error';
+import { RateLimitedError } from './limits';
+import { storageError } from './storage-error';
 
 type Ctx = Context & { user: User };
 
-function refuse(quota: number, used: number, size: number): TRPCError {
+/**
+ * How long a reservation outlives its signed URL: the URL is signed just after the reservation,
+ * by a clock that may be a little ahead of another instance's (or the store's). An entry must
+ * never run out while its URL can still put bytes in the bucket.
+ */
+export const RESERVATION_MARGIN_MS = 120_000;
+
+function refuse(quota: number, held: number, size: number): TRPCError {
   return new TRPCError({
     code: 'PAYLOAD_TOO_LARGE',
-    message: `Your storage quota is ${formatBytes(quota)}: ${formatBytes(used)} are in use and this file needs ${formatBytes(size)}. Delete files or ask for more space.`,
+    message: `Your storage quota is ${formatBytes(quota)}: ${formatBytes(held)} are in use or being uploaded and this file needs ${formatBytes(size)}. Delete files or ask for more space.`,
   });
 }
 
-/**
- * Before signing: stored + staged bytes (cached for a few seconds) plus this file must fit the
- * quota. The file's size is then reserved in the cache, so a burst of requests cannot overshoot.
- */
-export async function reserveQuota(ctx: Ctx, size: number): Promise<void> {
-  const quota = ctx.limits.quotaBytes;
-  if (quota === null) return;
-  let used = await ctx.usage.get(ctx.user.id);
-  if (used === null) {
-    const [stored, staged] = await Promise.all([
-      callStorage(async () => ctx.storage.sumBytes(await userPrefix(ctx.user.id))),
-      callStorage(async () => ctx.storage.sumBytes(await stagingPrefix(ctx.user.id))),
-    ]);
-    used = stored + staged;
-    await ctx.usage.set(ctx.user.id, used);
+const COUNTING_RETRY_SECONDS = 2;
+
+/** Runs a ledger step; a cold user is counted first (in the background, shared), then it runs again. */
+async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>, size: number): Promise<void> {
+  const quota = ctx.limits.quotaBytes!;
+  const attempt = async () => {
+    try {
+      return await step();
+    } catch (error) {
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The quota ledger did not answer; try again in a moment.', cause: error });
+    }
+  };
+  let answer = await attempt();
+  if (!answer.ok && answer.reason === 'cold') {
+    const warm = await ctx.reconciler.warm(user).catch((error: unknown) => {
+      throw storageError(error);
+    });
+    if (warm) answer = await attempt();
   }
-  if (used + size > quota) throw refuse(quota, used, size);
-  await ctx.usage.add(ctx.user.id, size);
+  if (answer.ok) {
+    if (answer.reconciledAt + ctx.reconciler.intervalMs < ctx.reconciler.now()) ctx.reconciler.refresh(user);
+    return;
+  }
+  if (answer.reason === 'quota') throw refuse(quota, answer.heldBytes, size);
+  ctx.setHeader?.('Retry-After', String(COUNTING_RETRY_SECONDS));
+  throw new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Your stored files are still being counted; try again in ${COUNTING_RETRY_SECONDS} s.`,
+    cause: new RateLimitedError(COUNTING_RETRY_SECONDS),
+  });
 }
 
-/** At `complete`: the verified files, counted afresh from the bucket, plus this one must fit. */
-export async function checkQuotaForPromotion(ctx: Ctx, size: number): Promise<void> {
+const reservationEnd = (ctx: Ctx) => ctx.reconciler.now() + ctx.policy.urlTtlSeconds * 1000 + RESERVATION_MARGIN_MS;
+
+/**
+ * Before signing: holds `size` bytes under `key` against the quota, atomically with every other
+ * instance, until the signed URL can no longer be used. Again for the same key (more parts signed)
+ * it only extends the hold, or holds the size again if a reconciliation shrank it.
+ */
+export async function reserveQuota(ctx: Ctx, key: string, size: number): Promise<void> {
   const quota = ctx.limits.quotaBytes;
   if (quota === null) return;
-  const stored = await callStorage(async () => ctx.storage.sumBytes(await userPrefix(ctx.user.id)));
-  if (stored + size > quota) throw refuse(quota, stored, size);
+  const user = await userSegment(ctx.user.id);
+  await settle(ctx, user, () => ctx.ledger.reserve(user, key, size, reservationEnd(ctx), quota), size);
+}
+
+/** At `complete`, before the promotion: the held bytes become stored, or the file must fit now. */
+export async function commitQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+  const quota = ctx.limits.quotaBytes;
+  if (quota === null) return;
+  const user = await userSegment(ctx.user.id);
+  await settle(ctx, user, () => ctx.ledger.commit(user, key, size, reservationEnd(ctx), quota), size);
+}
+
+/** The promotion failed after `commitQuota`: the bytes are held again, so a retry needs no new room. */
+export async function uncommitQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+  if (ctx.limits.quotaBytes === null) return;
+  const user = await userSegment(ctx.user.id);
+  await ctx.ledger.uncommit(user, key, size, reservationEnd(ctx)).catch(() => ctx.reconciler.refresh(user));
+}
+
+/** Nothing will be stored under `key` (refused or aborted): its hold goes at once. */
+export async function releaseQuota(ctx: Ctx, key: string): Promise<void> {
+  if (ctx.limits.quotaBytes === null) return;
+  const user = await userSegment(ctx.user.id);
+  // A hold that cannot be dropped only counts until the next reconciliation: never fail the call for it.
+  await ctx.ledger.release(user, key).catch(() => ctx.reconciler.refresh(user));
 }

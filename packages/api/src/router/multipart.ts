@@ -28,12 +28,18 @@ export const multipartRouter = router({
   /** Called once per batch of parts; its answer is checked against `signPartsOutput` by the tests. */
   signParts: protectedProcedure
     .input(signPartsInput)
-    .mutation(({ ctx, input }): Promise<SignPartsOutput> => signParts(ctx, input)),
+    .mutation(async ({ ctx, input }): Promise<SignPartsOutput> => {
+      await enforceRateLimit(ctx, 'signParts');
+      return signParts(ctx, input);
+    }),
 
   listParts: protectedProcedure
     .input(multipartTargetInput)
     .output(listPartsOutput)
-    .mutation(async ({ ctx, input }) => ({ parts: await listParts(ctx, input) })),
+    .mutation(async ({ ctx, input }) => {
+      await enforceRateLimit(ctx, 'listParts');
+      return { parts: await listParts(ctx, input) };
+    }),
 
   complete: protectedProcedure
     .input(multipartCompleteInput)
@@ -48,5 +54,8 @@ export const multipartRouter = router({
   abort: protectedProcedure
     .input(multipartTargetInput)
     .output(abortOutput)
-    .mutation(({ ctx, input }) => abortMultipart(ctx, input)),
+    .mutation(async ({ ctx, input }) => {
+      await enforceRateLimit(ctx, 'abort');
+      return abortMultipart(ctx, input);
+    }),
 });

@@ -203,13 +203,16 @@ describe('upload.complete', () => {
     expect((await failure(caller.upload.complete({ key }))).code).toBe('NOT_FOUND');
   });
 
-  it('re-checks the quota against the bucket before promoting', async () => {
+  it('counts what the bucket holds for a user it never saw, and refuses a file that no longer fits', async () => {
     const ctx = setup(alice, { limits: { ...defaultLimits, quotaBytes: 2000 } });
-    const { key } = await ctx.caller.upload.requestUrl(png);
+    // Staged before this ledger existed (a restart): nothing holds it, the bucket count finds it.
+    const key = `staging/alice/${'a'.repeat(32)}-cat.png`;
     ctx.memory.put(key, pngBytes(1234), 'image/png', meta(1234));
     ctx.memory.put(`uploads/alice/${'b'.repeat(32)}-old.png`, pngBytes(1000), 'image/png', meta(1000));
     expect((await failure(ctx.caller.upload.complete({ key }))).code).toBe('PAYLOAD_TOO_LARGE');
     expect(ctx.memory.objects.has(key)).toBe(false);
+    expect(ctx.memory.scans).toEqual(['alice']);
+    expect((await ctx.ledger.read('alice'))?.entries).toEqual([]);
   });
 
   it('is only for signed-in users', async () => {

@@ -3,7 +3,7 @@ import { completeUpload } from '../complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
 import { generateKey } from '../key';
 import { checkFile, defaultUploadPolicy, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
-import { reserveQuota } from '../quota';
+import { releaseQuota, reserveQuota } from '../quota';
 import { enforceRateLimit } from '../rate-limit';
 import { completeInput, completeOutput, policyOutput, requestUrlInput, type RequestUrlOutput } from '../schemas/upload';
 import { callStorage } from '../storage-error';
@@ -43,8 +43,8 @@ export const uploadRouter = router({
           message: violation.message,
         });
       }
-      await reserveQuota(ctx, input.size);
       const key = await generateKey(ctx.user.id, input.fileName, contentType);
+      await reserveQuota(ctx, key, input.size);
       const expiresIn = ctx.policy.urlTtlSeconds;
       const now = ctx.now?.() ?? new Date();
       const expiresAt = new Date(now.getTime() + expiresIn * 1000).toISOString();
@@ -55,12 +55,17 @@ export const uploadRouter = router({
         expiresIn,
         metadata: { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType },
       };
-      if (input.method === 'POST') {
-        const { url, fields } = await callStorage(() => ctx.storage.presignPost(request));
-        return { method: 'POST' as const, key, expiresAt, url, fields };
+      try {
+        if (input.method === 'POST') {
+          const { url, fields } = await callStorage(() => ctx.storage.presignPost(request));
+          return { method: 'POST' as const, key, expiresAt, url, fields };
+        }
+        const { url, headers } = await callStorage(() => ctx.storage.presignPut(request));
+        return { method: 'PUT' as const, key, expiresAt, url, headers };
+      } catch (error) {
+        await releaseQuota(ctx, key);
+        throw error;
       }
-      const { url, headers } = await callStorage(() => ctx.storage.presignPut(request));
-      return { method: 'PUT' as const, key, expiresAt, url, headers };
     }),
 
   /** Verifies the uploaded file and makes it final; answers with a short-lived download link. */

@@ -1,7 +1,8 @@
 import type { Context, User } from '../context';
 import { createCaller } from '../index';
 import { defaultLimits, type Limits } from '../limits';
-import { createMemoryRateLimiter, createMemoryUsageCache } from '../memory-limits';
+import { createMemoryLedger, createMemoryRateLimiter } from '../memory-limits';
+import { createReconciler } from '../reconciler';
 import { defaultUploadPolicy, type UploadPolicy } from '../policy';
 import { memoryStorage } from './memory-storage';
 
@@ -11,11 +12,13 @@ export const bob: User = { id: 'bob', name: 'Bob' };
 /** A caller with a real context around an in-memory store. */
 export function setup(
   user: User | null = alice,
-  { policy = defaultUploadPolicy, limits = defaultLimits }: { policy?: UploadPolicy; limits?: Limits } = {},
+  { policy = defaultUploadPolicy, limits = defaultLimits, clock }: { policy?: UploadPolicy; limits?: Limits; clock?: { now: number } } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
-  const usage = createMemoryUsageCache();
+  const ledger = createMemoryLedger();
+  const time = clock ?? { now: Date.parse('2026-01-01T00:00:00Z') };
+  const reconciler = createReconciler({ ledger, source: memory.usage, intervalMs: 600_000, now: () => time.now });
   const headers: Record<string, string> = {};
   const ctx = (u: User | null): Context => ({
     user: u,
@@ -23,12 +26,13 @@ export function setup(
     policy,
     limits,
     limiter,
-    usage,
+    ledger,
+    reconciler,
     setHeader: (name, value) => (headers[name] = value),
     devSignIn: async (name) => ({ token: `token-for-${name}`, user: { id: `dev-${name}`, name } }),
-    now: () => new Date('2026-01-01T00:00:00Z'),
+    now: () => new Date(time.now),
   });
-  return { memory, headers, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)) };
+  return { memory, headers, ledger, reconciler, clock: time, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)) };
 }
 
 /** Bytes that start with a real PNG signature and header. */

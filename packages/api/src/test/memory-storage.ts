@@ -1,4 +1,5 @@
 import { VersionChangedError, type SignRequest, type StoredObject, type UploadStorage } from '../context';
+import type { UsageSource } from '../ledger';
 
 interface MemoryObject extends StoredObject {
   body: Uint8Array;
@@ -15,6 +16,7 @@ export function memoryStorage() {
   const partUrls: Array<{ partNumber: number; size: number; contentMd5?: string | undefined }> = [];
   const signed: Array<SignRequest & { method: 'PUT' | 'POST' }> = [];
   const asked: string[] = [];
+  const scans: string[] = [];
   let failing: Error | null = null;
   let version = 0;
   const guard = (what: string) => {
@@ -54,12 +56,6 @@ export function memoryStorage() {
       guard(`delete ${key}`);
       objects.delete(key);
       json.delete(key);
-    },
-    async sumBytes(prefix) {
-      guard(`sum ${prefix}`);
-      let total = 0;
-      for (const [key, object] of objects) if (key.startsWith(prefix)) total += object.size;
-      return total;
     },
     async presignGet(key) {
       guard(`presignGet ${key}`);
@@ -108,8 +104,30 @@ export function memoryStorage() {
       return json.get(key) ?? null;
     },
   };
+  /** Counts as the server's S3 source does: parts, then staged objects (not plans), then final files. */
+  const usage: UsageSource = {
+    async scan(user) {
+      scans.push(user);
+      const staged = new Map<string, number>();
+      for (const upload of uploads.values()) {
+        if (!upload.key.startsWith(`staging/${user}/`)) continue;
+        let bytes = 0;
+        for (const part of upload.parts.values()) bytes += part.length;
+        staged.set(upload.key, (staged.get(upload.key) ?? 0) + bytes);
+      }
+      let stored = 0;
+      for (const [key, object] of objects) {
+        if (key.startsWith(`staging/${user}/`) && !key.endsWith('.multipart.json')) staged.set(key, (staged.get(key) ?? 0) + object.size);
+        if (key.startsWith(`uploads/${user}/`)) stored += object.size;
+      }
+      return { stored, staged };
+    },
+  };
   return {
     storage,
+    usage,
+    /** Users whose bytes were counted, in order. */
+    scans,
     objects,
     uploads,
     partUrls,
