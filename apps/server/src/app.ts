@@ -1,10 +1,11 @@
 import {
+  createReconciler,
   defaultLimits,
   type Limits,
+  type QuotaLedger,
   type RateLimiter,
   type UploadPolicy,
   type UploadStorage,
-  type UsageCache,
 } from '@app/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Auth } from './auth';
@@ -22,12 +23,14 @@ export interface AppDeps {
     storeOrigin?: string | undefined;
     /** Limits shared by every instance through Redis; in this process when unset. */
     redisUrl?: string | undefined;
+    /** How often a user's bytes are counted from the bucket again (default 600). */
+    reconcileIntervalSeconds?: number;
   };
   auth: Auth;
   storage: UploadStorage;
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
-  usage?: UsageCache;
+  ledger?: QuotaLedger;
   /** Every call through tRPC's adapter, none through the direct routes (tests compare both). */
   trpcAdapterOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
@@ -36,12 +39,28 @@ export interface AppDeps {
 /** API bodies are small JSON; anything bigger is refused before it is parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** How often each instance looks for users whose held bytes ran out (a cheap Redis/memory read). */
+const RECONCILE_TICK_MS = 5000;
+
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, limiter, usage, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, auth, storage, limiter, ledger, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
-  app.addHook('onClose', () => stores.close());
+  const quotaLedger = ledger ?? stores.ledger;
+  const reconciler = createReconciler({
+    ledger: quotaLedger,
+    source: storage,
+    intervalMs: (config.reconcileIntervalSeconds ?? 600) * 1000,
+    onError: (error) => app.log.warn({ err: error }, 'quota reconciliation failed; will retry'),
+  });
+  const tick = () => reconciler.tick().catch((error: unknown) => app.log.warn({ err: error }, 'quota ledger did not answer'));
+  const ticker = setInterval(tick, RECONCILE_TICK_MS).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(ticker);
+    await reconciler.idle();
+    await stores.close();
+  });
 
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(trpcPlugin, {
@@ -50,7 +69,8 @@ export async function buildApp({ config, auth, storage, limiter, usage, trpcAdap
     policy: config.policy,
     limits: config.limits ?? defaultLimits,
     limiter: limiter ?? stores.limiter,
-    usage: usage ?? stores.usage,
+    ledger: quotaLedger,
+    reconciler,
     adapterOnly: trpcAdapterOnly,
   });
   if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });

@@ -55,6 +55,14 @@ const baseSchema = z.object({
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a URL such as redis://127.0.0.1:6379' }).optional(),
     RATE_LIMIT_REQUEST_URL_PER_MINUTE: count('calls').default(defaultLimits.requestUrl.limit),
     RATE_LIMIT_COMPLETE_PER_MINUTE: count('calls').default(defaultLimits.complete.limit),
+    RATE_LIMIT_SIGN_PARTS_PER_MINUTE: count('calls').default(defaultLimits.signParts.limit),
+    RATE_LIMIT_LIST_PARTS_PER_MINUTE: count('calls').default(defaultLimits.listParts.limit),
+    RATE_LIMIT_ABORT_PER_MINUTE: count('calls').default(defaultLimits.abort.limit),
+    QUOTA_RECONCILE_INTERVAL_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int()
+      .min(10, 'must be at least 10 seconds (each count lists the user\'s files)')
+      .default(600),
     UPLOAD_QUOTA_BYTES: count('bytes').default(defaultLimits.quotaBytes ?? 0),
     STAGING_MAX_AGE_SECONDS: count('seconds').default(86_400),
     STAGING_SWEEP_INTERVAL_SECONDS: count('seconds').default(3600),
@@ -113,6 +121,8 @@ export interface Config {
   webOrigins: string[];
   webDistDir: string | undefined;
   limits: Limits;
+  /** How often a user's bytes are counted from the bucket again, and how long found bytes count. */
+  quotaReconcileIntervalSeconds: number;
   redisUrl: string | undefined;
   staging: { maxAgeSeconds: number; sweepIntervalSeconds: number };
 }
@@ -180,8 +190,12 @@ export function loadConfig(source: Source = process.env): Config {
     limits: {
       requestUrl: { limit: env.RATE_LIMIT_REQUEST_URL_PER_MINUTE, windowSeconds: 60 },
       complete: { limit: env.RATE_LIMIT_COMPLETE_PER_MINUTE, windowSeconds: 60 },
+      signParts: { limit: env.RATE_LIMIT_SIGN_PARTS_PER_MINUTE, windowSeconds: 60 },
+      listParts: { limit: env.RATE_LIMIT_LIST_PARTS_PER_MINUTE, windowSeconds: 60 },
+      abort: { limit: env.RATE_LIMIT_ABORT_PER_MINUTE, windowSeconds: 60 },
       quotaBytes: env.UPLOAD_QUOTA_BYTES || null,
     },
+    quotaReconcileIntervalSeconds: env.QUOTA_RECONCILE_INTERVAL_SECONDS,
     redisUrl: env.REDIS_URL,
     staging: { maxAgeSeconds: env.STAGING_MAX_AGE_SECONDS, sweepIntervalSeconds: env.STAGING_SWEEP_INTERVAL_SECONDS },
   };

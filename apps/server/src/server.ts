@@ -26,7 +26,14 @@ const storeOrigin = await storeOriginOf(storage);
 let app;
 try {
   app = await buildApp({
-    config: { policy: config.policy, limits: config.limits, webDistDir, storeOrigin, redisUrl: config.redisUrl },
+    config: {
+      policy: config.policy,
+      limits: config.limits,
+      webDistDir,
+      storeOrigin,
+      redisUrl: config.redisUrl,
+      reconcileIntervalSeconds: config.quotaReconcileIntervalSeconds,
+    },
     auth: createAuth(config.auth),
     storage,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },

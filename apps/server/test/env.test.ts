@@ -19,8 +19,12 @@ describe('environment', () => {
     expect(config.limits).toEqual({
       requestUrl: { limit: 120, windowSeconds: 60 },
       complete: { limit: 120, windowSeconds: 60 },
+      signParts: { limit: 240, windowSeconds: 60 },
+      listParts: { limit: 120, windowSeconds: 60 },
+      abort: { limit: 120, windowSeconds: 60 },
       quotaBytes: 1024 ** 3,
     });
+    expect(config.quotaReconcileIntervalSeconds).toBe(600);
     expect(config.redisUrl).toBeUndefined();
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
   });
@@ -41,11 +45,23 @@ describe('environment', () => {
       REDIS_URL: 'redis://127.0.0.1:6379/2',
       RATE_LIMIT_REQUEST_URL_PER_MINUTE: '10',
       RATE_LIMIT_COMPLETE_PER_MINUTE: '0',
+      RATE_LIMIT_SIGN_PARTS_PER_MINUTE: '30',
+      RATE_LIMIT_LIST_PARTS_PER_MINUTE: '20',
+      RATE_LIMIT_ABORT_PER_MINUTE: '5',
+      QUOTA_RECONCILE_INTERVAL_SECONDS: '60',
       UPLOAD_QUOTA_BYTES: '0',
       STAGING_MAX_AGE_SECONDS: '7200',
       STAGING_SWEEP_INTERVAL_SECONDS: '0',
     });
-    expect(config.limits).toEqual({ requestUrl: { limit: 10, windowSeconds: 60 }, complete: { limit: 0, windowSeconds: 60 }, quotaBytes: null });
+    expect(config.limits).toEqual({
+      requestUrl: { limit: 10, windowSeconds: 60 },
+      complete: { limit: 0, windowSeconds: 60 },
+      signParts: { limit: 30, windowSeconds: 60 },
+      listParts: { limit: 20, windowSeconds: 60 },
+      abort: { limit: 5, windowSeconds: 60 },
+      quotaBytes: null,
+    });
+    expect(config.quotaReconcileIntervalSeconds).toBe(60);
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/2');
     expect(config.staging).toEqual({ maxAgeSeconds: 7200, sweepIntervalSeconds: 0 });
     expect(config.s3).toEqual({ bucket: 'uploads', region: 'eu-west-1', endpoint: 'http://127.0.0.1:7480', forcePathStyle: true });
@@ -68,6 +84,10 @@ describe('environment', () => {
     [{ PORT: 'http' }, /PORT: must be a port number/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: must be a URL/],
     [{ RATE_LIMIT_REQUEST_URL_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUEST_URL_PER_MINUTE: must be 0 \(off\) or more calls/],
+    [{ RATE_LIMIT_SIGN_PARTS_PER_MINUTE: 'lots' }, /RATE_LIMIT_SIGN_PARTS_PER_MINUTE: must be a number of calls/],
+    [{ RATE_LIMIT_LIST_PARTS_PER_MINUTE: '-3' }, /RATE_LIMIT_LIST_PARTS_PER_MINUTE: must be 0 \(off\) or more calls/],
+    [{ RATE_LIMIT_ABORT_PER_MINUTE: '1.5' }, /RATE_LIMIT_ABORT_PER_MINUTE/],
+    [{ QUOTA_RECONCILE_INTERVAL_SECONDS: '5' }, /QUOTA_RECONCILE_INTERVAL_SECONDS: must be at least 10 seconds/],
     [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
     [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
   ])('names the bad variable: %j', (change, message) => {

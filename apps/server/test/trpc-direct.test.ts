@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultLimits } from '@app/api';
 import { mutate, signToken, startTestApp } from './harness';
 
 /**
@@ -68,7 +69,7 @@ describe('direct routes answer exactly as the tRPC adapter', () => {
 
   beforeAll(async () => {
     // A low limit, so the 429 answer (Retry-After, retryAfterSeconds) is compared too.
-    const limits = { requestUrl: { limit: 12, windowSeconds: 60 }, complete: { limit: 100, windowSeconds: 60 }, quotaBytes: 10 * 1024 ** 3 };
+    const limits = { ...defaultLimits, requestUrl: { limit: 12, windowSeconds: 60 }, complete: { limit: 100, windowSeconds: 60 }, quotaBytes: 10 * 1024 ** 3 };
     direct = await startTestApp({ limits });
     adapter = await startTestApp({ limits, bucket: direct.bucket, trpcAdapterOnly: true });
     alice = await signToken('alice');

@@ -1,4 +1,4 @@
-import type { QuotaLedger } from './ledger';
+import type { QuotaLedger, UsageScan } from './ledger';
 import type { Limits, RateLimiter } from './limits';
 import type { Reconciler } from './reconciler';
 import type { UploadPolicy } from './policy';
@@ -61,6 +61,8 @@ export interface UploadStorage {
   copyObject(source: string, target: string, etag: string, size: number): Promise<void>;
   deleteObject(key: string): Promise<void>;
   presignGet(key: string, expiresIn: number): Promise<string>;
+  /** What a user holds, for the quota ledger's background reconciliation (never on a request). */
+  scanUsage(user: string): Promise<UsageScan>;
 
   /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
   createMultipart(request: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;

@@ -77,7 +77,7 @@ export interface UsageScan {
  * objects, then final files: a promotion moves bytes forward in that order, so it is seen at least once.
  */
 export interface UsageSource {
-  scan(user: string): Promise<UsageScan>;
+  scanUsage(user: string): Promise<UsageScan>;
 }
 
 /** The next time a ledger needs a reconciliation: when its first entry or marker runs out. */

@@ -43,7 +43,7 @@ export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000
       // dropped meanwhile are merged with it, so a busy user needs a new count only for that.
       for (let attempt = 0; attempt < 3; attempt++) {
         const before = (await ledger.read(user))?.storedVersion ?? 0;
-        const scan = await source.scan(user);
+        const scan = await source.scanUsage(user);
         for (let merge = 0; merge < 5; merge++) {
           const state = await ledger.read(user);
           if ((state?.storedVersion ?? 0) !== before) break;

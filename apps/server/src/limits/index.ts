@@ -1,24 +1,25 @@
-import { createMemoryRateLimiter, createMemoryUsageCache, type RateLimiter, type UsageCache } from '@app/api';
+import { createMemoryLedger, createMemoryRateLimiter, type QuotaLedger, type RateLimiter } from '@app/api';
 import type { FastifyBaseLogger } from 'fastify';
 
 export interface LimitStores {
   limiter: RateLimiter;
-  usage: UsageCache;
+  ledger: QuotaLedger;
   close(): Promise<void>;
 }
 
 /**
- * Rate-limit and usage stores: in Redis when `redisUrl` is set (shared by all instances), else in
+ * Rate-limit and quota-ledger stores: in Redis when `redisUrl` is set (shared by all instances), else in
  * this process. Connects at once, so a wrong REDIS_URL fails the start instead of every request.
  * The Redis client is loaded only then: a server without Redis does not carry it (about 7 MiB).
  */
 export async function createLimitStores(redisUrl: string | undefined, log: FastifyBaseLogger): Promise<LimitStores> {
   if (!redisUrl) {
-    return { limiter: createMemoryRateLimiter(), usage: createMemoryUsageCache(), close: async () => {} };
+    return { limiter: createMemoryRateLimiter(), ledger: createMemoryLedger(), close: async () => {} };
   }
-  const [{ Redis }, { createRedisRateLimiter, createRedisUsageCache }] = await Promise.all([
+  const [{ Redis }, { createRedisRateLimiter }, { createRedisLedger }] = await Promise.all([
     import('ioredis'),
     import('./redis-limits'),
+    import('./redis-ledger'),
   ]);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 });
   redis.on('error', (error) => log.warn({ err: error }, 'Redis connection error'));
@@ -30,7 +31,7 @@ export async function createLimitStores(redisUrl: string | undefined, log: Fasti
   }
   return {
     limiter: createRedisRateLimiter(redis, log),
-    usage: createRedisUsageCache(redis, log),
+    ledger: createRedisLedger(redis),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,4 +1,4 @@
-import { createMemoryRateLimiter, type RateLimiter, type UsageCache } from '@app/api';
+import { createMemoryRateLimiter, type RateLimiter } from '@app/api';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 
@@ -7,10 +7,6 @@ const HIT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
-
-const ADD_IF_CACHED = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end
-return false`;
 
 /**
  * Fixed windows in Redis, shared by every server instance. If Redis fails, calls are counted in
@@ -29,28 +25,6 @@ export function createRedisRateLimiter(redis: Redis, log: FastifyBaseLogger, pre
         log.warn({ err: error }, 'rate limiter: Redis failed; counting in this process');
         return fallback.consume(key, rule);
       }
-    },
-  };
-}
-
-/** Cached usage in Redis; on failure it caches nothing, so the bucket is counted instead. */
-export function createRedisUsageCache(redis: Redis, log: FastifyBaseLogger, ttlSeconds = 30, prefix = 'uploads:usage:'): UsageCache {
-  const warn = (error: unknown) => log.warn({ err: error }, 'usage cache: Redis failed');
-  return {
-    async get(user) {
-      try {
-        const value = await redis.get(prefix + user);
-        return value === null ? null : Number(value);
-      } catch (error) {
-        warn(error);
-        return null;
-      }
-    },
-    async set(user, bytes) {
-      await redis.set(prefix + user, String(bytes), 'EX', ttlSeconds).catch(warn);
-    },
-    async add(user, bytes) {
-      await redis.eval(ADD_IF_CACHED, 1, prefix + user, bytes).catch(warn);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { appRouter, type AppRouter, type Limits, type RateLimiter, type UploadPolicy, type UploadStorage, type UsageCache } from '@app/api';
+import { appRouter, type AppRouter, type Limits, type QuotaLedger, type RateLimiter, type Reconciler, type UploadPolicy, type UploadStorage } from '@app/api';
 import compress from '@fastify/compress';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +11,8 @@ export interface TrpcPluginOptions {
   policy: UploadPolicy;
   limits: Limits;
   limiter: RateLimiter;
-  usage: UsageCache;
+  ledger: QuotaLedger;
+  reconciler: Reconciler;
   /** Serve the hot mutations through tRPC's adapter too (tests compare both); default false. */
   adapterOnly?: boolean;
 }

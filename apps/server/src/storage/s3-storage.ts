@@ -2,7 +2,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -11,6 +10,7 @@ import { VersionChangedError, type UploadStorage } from '@app/api';
 import { createPresigner } from './presigner';
 import { copyVersion } from './s3-copy';
 import { createS3Multipart } from './s3-multipart';
+import { createS3UsageSource } from './s3-usage';
 
 const metaHeader = (name: string) => `x-amz-meta-${name}`;
 
@@ -85,17 +85,6 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
       await sameVersion(source, () => copyVersion(client, bucket, source, target, etag, size));
     },
 
-    async sumBytes(prefix) {
-      let total = 0;
-      let token: string | undefined;
-      do {
-        const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-        for (const object of out.Contents ?? []) total += object.Size ?? 0;
-        token = out.IsTruncated ? out.NextContinuationToken : undefined;
-      } while (token);
-      return total;
-    },
-
     async deleteObject(key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
@@ -119,5 +108,6 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
     },
 
     ...createS3Multipart(client, bucket, presign),
+    ...createS3UsageSource(client, bucket),
   };
 }

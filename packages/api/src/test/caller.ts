@@ -18,7 +18,7 @@ export function setup(
   const limiter = createMemoryRateLimiter();
   const ledger = createMemoryLedger();
   const time = clock ?? { now: Date.parse('2026-01-01T00:00:00Z') };
-  const reconciler = createReconciler({ ledger, source: memory.usage, intervalMs: 600_000, now: () => time.now });
+  const reconciler = createReconciler({ ledger, source: memory.storage, intervalMs: 600_000, now: () => time.now });
   const headers: Record<string, string> = {};
   const ctx = (u: User | null): Context => ({
     user: u,

@@ -29,6 +29,7 @@ export function memoryStorage() {
     return object;
   };
   const storage: UploadStorage = {
+    scanUsage: (user) => usage.scanUsage(user),
     async presignPut(request) {
       guard(`presignPut ${request.key}`);
       signed.push({ ...request, method: 'PUT' });
@@ -106,7 +107,7 @@ export function memoryStorage() {
   };
   /** Counts as the server's S3 source does: parts, then staged objects (not plans), then final files. */
   const usage: UsageSource = {
-    async scan(user) {
+    async scanUsage(user) {
       scans.push(user);
       const staged = new Map<string, number>();
       for (const upload of uploads.values()) {
