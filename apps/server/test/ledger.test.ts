@@ -53,6 +53,8 @@ function contract(name: string, make: () => QuotaLedger) {
       const found = [1, 2].map((i) => ({ key: `f${i}`, bytes: 20, until: 30, kind: 'found' as const }));
       expect(await ledger.write(user, { stored: 0, entries: found, committed: [], reconciledAt: 2 }, version)).toBe(true);
       expect(await ledger.reserve(user, 'a', 30, 10, 50)).toMatchObject({ ok: false, heldBytes: 40 });
+      // Found bytes beyond the quota cannot be turned into a reservation (which would skip the check at commit).
+      expect(await ledger.reserve(user, 'f1', 20, 40, 30)).toMatchObject({ ok: false, heldBytes: 40 });
       expect(await ledger.commit(user, 'f1', 20, 99, 50)).toMatchObject({ ok: true });
       expect(await ledger.commit(user, 'f2', 20, 99, 50)).toMatchObject({ ok: true });
       expect(await ledger.commit(user, 'x', 11, 99, 50)).toMatchObject({ ok: false });

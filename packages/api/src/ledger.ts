@@ -39,7 +39,8 @@ export type LedgerAnswer =
 export interface QuotaLedger {
   /**
    * Makes the entry for `key` hold at least `bytes` (kind `reserved`) until at least `until`, if
-   * the user's stored + held bytes + the growth fit `quota`. Holding no more only extends it.
+   * the user's stored + held bytes + the growth fit `quota`. Holding no more only extends it
+   * (found bytes become a reservation only if everything held fits).
    */
   reserve(user: string, key: string, bytes: number, until: number, quota: number): Promise<LedgerAnswer>;
   /**

@@ -54,7 +54,8 @@ export function createMemoryLedger(): QuotaLedger {
       if (!book) return { ok: false, reason: 'cold' };
       const entry = book.entries.find((e) => e.key === key);
       const grow = Math.max(0, bytes - (entry?.bytes ?? 0));
-      if (grow > 0 && held(book) + grow > quota) return refuse(book);
+      // Found bytes were never checked against the quota: they become a reservation only if all fits.
+      if ((grow > 0 || entry?.kind === 'found') && held(book) + grow > quota) return refuse(book);
       if (entry) Object.assign(entry, { bytes: entry.bytes + grow, until: Math.max(entry.until, until), kind: 'reserved' });
       else book.entries.push({ key, bytes, until, kind: 'reserved' });
       touch(book);

@@ -148,6 +148,39 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
   });
 });
 
+describe('a user the ledger has never seen', () => {
+  it('waits for the count another instance is running, then signs', async () => {
+    const { caller, ledger } = setup(undefined, { limits });
+    expect(await ledger.lock('alice', 60_000)).toBe(true);
+    const signing = codeOf(caller.upload.requestUrl(png(7 * MiB)));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await ledger.write('alice', { stored: 10 * MiB, entries: [], committed: [], reconciledAt: 1 }, 0);
+    expect(await signing).toBe('OK');
+    expect(await codeOf(caller.upload.requestUrl(png(7 * MiB)))).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('is told to retry (429, Retry-After) when the count takes too long, and nothing is signed', async () => {
+    const { caller, ledger, headers, memory } = setup(undefined, { limits, coldWaitMs: 200 });
+    await ledger.lock('alice', 60_000);
+    expect(await codeOf(caller.upload.requestUrl(png(MiB)))).toBe('TOO_MANY_REQUESTS');
+    expect(headers['Retry-After']).toBe('2');
+    expect(memory.signed).toEqual([]);
+  });
+
+  it('gets SERVICE_UNAVAILABLE when the store cannot be counted, and SERVICE_UNAVAILABLE when the ledger fails', async () => {
+    const ctx = setup(undefined, { limits });
+    ctx.memory.storage.scanUsage = async () => {
+      throw new Error('store down');
+    };
+    expect(await codeOf(ctx.caller.upload.requestUrl(png(MiB)))).toBe('SERVICE_UNAVAILABLE');
+    ctx.ledger.reserve = async () => {
+      throw new Error('redis down');
+    };
+    expect(await codeOf(ctx.caller.upload.requestUrl(png(MiB)))).toBe('SERVICE_UNAVAILABLE');
+    expect(ctx.memory.signed).toEqual([]);
+  });
+});
+
 describe('rate limits on the calls that cost a store request (issue 10, finding 6)', () => {
   for (const name of ['signParts', 'listParts', 'abort'] as const) {
     it(`${name}: TOO_MANY_REQUESTS past its limit, with Retry-After`, async () => {

@@ -76,13 +76,14 @@ export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000
     intervalMs,
     now,
     async warm(user) {
-      const deadline = now() + coldWaitMs;
+      // Real time, not the ledger's clock: this bounds how long a request waits.
+      const deadline = Date.now() + coldWaitMs;
       void run(user);
       // Another instance may hold the lease: the ledger, not this process, says when it is done.
       for (;;) {
         if ((await ledger.read(user))?.reconciledAt != null) return true;
         if (failures.has(user)) throw failures.get(user);
-        if (now() >= deadline) return false;
+        if (Date.now() >= deadline) return false;
         const job = running.get(user);
         await (job ? Promise.race([job, sleep(50)]) : sleep(50));
       }

@@ -32,7 +32,7 @@ local key, bytes, untilMs, quota = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local e = entry(key) or { bytes = 0, untilMs = 0, kind = 'r' }
 local grow = math.max(0, bytes - e.bytes)
 local s, r, f = num('s'), num('r'), num('f')
-if grow > 0 and s + r + f + grow > quota then return {'quota', d(s + r + f), at} end
+if (grow > 0 or e.kind == 'f') and s + r + f + grow > quota then return {'quota', d(s + r + f), at} end
 if e.kind == 'f' then r = r + e.bytes; f = f - e.bytes end
 local newUntil = math.max(e.untilMs, untilMs)
 redis.call('HSET', KEYS[1], 'e:' .. key, d(e.bytes + grow) .. ':' .. d(newUntil) .. ':r', 'r', d(r + grow), 'f', d(f))

@@ -12,13 +12,18 @@ export const bob: User = { id: 'bob', name: 'Bob' };
 /** A caller with a real context around an in-memory store. */
 export function setup(
   user: User | null = alice,
-  { policy = defaultUploadPolicy, limits = defaultLimits, clock }: { policy?: UploadPolicy; limits?: Limits; clock?: { now: number } } = {},
+  {
+    policy = defaultUploadPolicy,
+    limits = defaultLimits,
+    clock,
+    coldWaitMs,
+  }: { policy?: UploadPolicy; limits?: Limits; clock?: { now: number }; coldWaitMs?: number } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
   const ledger = createMemoryLedger();
   const time = clock ?? { now: Date.parse('2026-01-01T00:00:00Z') };
-  const reconciler = createReconciler({ ledger, source: memory.storage, intervalMs: 600_000, now: () => time.now });
+  const reconciler = createReconciler({ ledger, source: memory.storage, intervalMs: 600_000, coldWaitMs, now: () => time.now });
   const headers: Record<string, string> = {};
   const ctx = (u: User | null): Context => ({
     user: u,
