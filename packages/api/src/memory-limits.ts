@@ -1,4 +1,4 @@
-import { heldBytes, nextDue, type LedgerAnswer, type LedgerState, type QuotaLedger } from './ledger';
+import { heldBytes, nextDue, type LedgerAnswer, type LedgerEntry, type QuotaLedger } from './ledger';
 import type { RateLimiter } from './limits';
 
 /** Fixed windows in this process's memory: right for one instance; Redis shares them across many. */
@@ -25,7 +25,19 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
   };
 }
 
-type Book = LedgerState & { reconciledAt: number };
+const MAX_BOOKS = 100_000;
+
+/** A user's ledger with entries by key and running sums: each step costs the same however many it holds. */
+interface Book {
+  stored: number;
+  reserved: number;
+  found: number;
+  entries: Map<string, LedgerEntry>;
+  committed: Map<string, number>;
+  reconciledAt: number;
+  version: number;
+  storedVersion: number;
+}
 
 /**
  * The quota ledger in this process's memory: exact for one instance (each method runs without
@@ -35,15 +47,14 @@ export function createMemoryLedger(): QuotaLedger {
   const books = new Map<string, Book>();
   const due = new Map<string, number>();
   const locks = new Map<string, number>();
-  const held = (book: Book) => {
-    const { reserved, found } = heldBytes(book.entries);
-    return book.stored + reserved + found;
-  };
-  const touch = (book: Book, stored = false) => {
-    book.version++;
-    if (stored) book.storedVersion++;
-  };
+  const held = (book: Book) => book.stored + book.reserved + book.found;
   const refuse = (book: Book): LedgerAnswer => ({ ok: false, reason: 'quota', heldBytes: held(book), reconciledAt: book.reconciledAt });
+  const ok = (book: Book): LedgerAnswer => ({ ok: true, reconciledAt: book.reconciledAt });
+  const drop = (book: Book, entry: LedgerEntry) => {
+    book.entries.delete(entry.key);
+    if (entry.kind === 'reserved') book.reserved -= entry.bytes;
+    else book.found -= entry.bytes;
+  };
   const schedule = (user: string, at: number) => {
     const current = due.get(user);
     if (current === undefined || at < current) due.set(user, at);
@@ -52,54 +63,76 @@ export function createMemoryLedger(): QuotaLedger {
     async reserve(user, key, bytes, until, quota) {
       const book = books.get(user);
       if (!book) return { ok: false, reason: 'cold' };
-      const entry = book.entries.find((e) => e.key === key);
+      const entry = book.entries.get(key);
       const grow = Math.max(0, bytes - (entry?.bytes ?? 0));
       // Found bytes were never checked against the quota: they become a reservation only if all fits.
       if ((grow > 0 || entry?.kind === 'found') && held(book) + grow > quota) return refuse(book);
-      if (entry) Object.assign(entry, { bytes: entry.bytes + grow, until: Math.max(entry.until, until), kind: 'reserved' });
-      else book.entries.push({ key, bytes, until, kind: 'reserved' });
-      touch(book);
-      schedule(user, Math.max(entry?.until ?? 0, until));
-      return { ok: true, reconciledAt: book.reconciledAt };
+      if (entry) drop(book, entry);
+      const next: LedgerEntry = { key, bytes: (entry?.bytes ?? 0) + grow, until: Math.max(entry?.until ?? 0, until), kind: 'reserved' };
+      book.entries.set(key, next);
+      book.reserved += next.bytes;
+      book.version++;
+      schedule(user, next.until);
+      return ok(book);
     },
     async commit(user, key, bytes, until, quota) {
       const book = books.get(user);
       if (!book) return { ok: false, reason: 'cold' };
-      if (book.committed.some((c) => c.key === key)) return { ok: true, reconciledAt: book.reconciledAt };
-      const entry = book.entries.find((e) => e.key === key);
+      if (book.committed.has(key)) return ok(book);
+      const entry = book.entries.get(key);
       const covered = entry?.kind === 'reserved' && entry.bytes >= bytes;
-      const others = heldBytes(book.entries.filter((e) => e !== entry)).reserved;
+      const others = book.reserved - (entry?.kind === 'reserved' ? entry.bytes : 0);
       if (!covered && book.stored + others + bytes > quota) return refuse(book);
-      book.entries = book.entries.filter((e) => e !== entry);
+      if (entry) drop(book, entry);
       book.stored += bytes;
-      book.committed.push({ key, until });
-      touch(book, true);
+      book.committed.set(key, until);
+      book.version++;
+      book.storedVersion++;
       schedule(user, until);
-      return { ok: true, reconciledAt: book.reconciledAt };
+      return ok(book);
     },
     async uncommit(user, key, bytes, until) {
       const book = books.get(user);
-      if (!book || !book.committed.some((c) => c.key === key)) return;
-      book.committed = book.committed.filter((c) => c.key !== key);
+      if (!book || !book.committed.delete(key)) return;
       book.stored -= bytes;
-      book.entries.push({ key, bytes, until, kind: 'reserved' });
-      touch(book, true);
+      book.entries.set(key, { key, bytes, until, kind: 'reserved' });
+      book.reserved += bytes;
+      book.version++;
+      book.storedVersion++;
     },
     async release(user, key) {
       const book = books.get(user);
-      if (!book || !book.entries.some((e) => e.key === key)) return;
-      book.entries = book.entries.filter((e) => e.key !== key);
-      touch(book);
+      const entry = book?.entries.get(key);
+      if (!book || !entry) return;
+      drop(book, entry);
+      book.version++;
     },
     async read(user) {
       const book = books.get(user);
-      return book ? structuredClone(book) : null;
+      if (!book) return null;
+      return {
+        stored: book.stored,
+        entries: [...book.entries.values()].map((e) => ({ ...e })),
+        committed: [...book.committed].map(([key, until]) => ({ key, until })),
+        reconciledAt: book.reconciledAt,
+        version: book.version,
+        storedVersion: book.storedVersion,
+      };
     },
     async write(user, state, expectedVersion) {
       const book = books.get(user);
       if ((book?.version ?? 0) !== expectedVersion) return false;
+      // Bounded memory: a user holding nothing but stored files is only counted again when seen.
+      if (!book && books.size >= MAX_BOOKS) {
+        for (const [other, b] of books) if (!b.entries.size && !b.committed.size) books.delete(other);
+      }
+      const { reserved, found } = heldBytes(state.entries);
       books.set(user, {
-        ...structuredClone(state),
+        stored: state.stored,
+        reserved,
+        found,
+        entries: new Map(state.entries.map((e) => [e.key, { ...e }])),
+        committed: new Map(state.committed.map((c) => [c.key, c.until])),
         reconciledAt: state.reconciledAt ?? Date.now(),
         version: expectedVersion + 1,
         storedVersion: book?.storedVersion ?? 0,
@@ -113,7 +146,12 @@ export function createMemoryLedger(): QuotaLedger {
       schedule(user, at);
     },
     async due(now, limit) {
-      return [...due].filter(([, at]) => at <= now).slice(0, limit).map(([user]) => user);
+      const users: string[] = [];
+      for (const [user, at] of due) {
+        if (users.length >= limit) break;
+        if (at <= now) users.push(user);
+      }
+      return users;
     },
     async lock(user, ms) {
       const t = Date.now();
