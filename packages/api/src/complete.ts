@@ -48,7 +48,10 @@ export async function completeUpload(ctx: Ctx, key: string) {
   ]);
   if (done) {
     // Already completed: a second upload through the same URL is discarded, never promoted.
-    if (staged) await callStorage(() => ctx.storage.deleteObject(key));
+    if (staged) {
+      await callStorage(() => ctx.storage.deleteObject(key));
+      await releaseQuota(ctx, key);
+    }
     return { key: finalKey, object: done };
   }
   if (!staged) {

@@ -116,6 +116,20 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
     expect(signed).toEqual(['OK', 'OK', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE']);
   });
 
+  it('every hold outlives the URLs signed under it (single PUT, POST, and parts signed later)', async () => {
+    const { caller, clock, ledger } = setup(undefined, { limits, policy: { allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+    const until = async (key: string) => (await ledger.read('alice'))!.entries.find((e) => e.key === key)!.until;
+    for (const method of ['PUT', 'POST'] as const) {
+      const out = await caller.upload.requestUrl({ ...png(MiB), method });
+      expect(await until(out.key)).toBeGreaterThanOrEqual(Date.parse(out.expiresAt) + RESERVATION_MARGIN_MS);
+    }
+    const started = await caller.upload.multipart.start(png(16 * MiB));
+    expect(await until(started.key)).toBeGreaterThanOrEqual(Date.parse(started.expiresAt));
+    clock.now += 250_000;
+    const parts = await caller.upload.multipart.signParts({ key: started.key, uploadId: started.uploadId, partNumbers: [2] });
+    expect(await until(started.key)).toBeGreaterThanOrEqual(Date.parse(parts.expiresAt) + RESERVATION_MARGIN_MS);
+  });
+
   it('a URL that can no longer be used stops counting; bytes it put in the bucket keep counting', async () => {
     const { caller, clock, reconciler, memory, ledger } = setup(undefined, { limits });
     const used = await caller.upload.requestUrl(png(7 * MiB));
