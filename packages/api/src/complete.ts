@@ -83,5 +83,7 @@ export async function completeUpload(ctx: Ctx, key: string) {
     throw error;
   }
   await callStorage(() => ctx.storage.deleteObject(key));
+  // A count taken during the copy may have held the staged bytes again: they are gone now.
+  await releaseQuota(ctx, key);
   return { key: finalKey, object: staged };
 }

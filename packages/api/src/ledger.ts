@@ -90,11 +90,12 @@ export function nextDue(state: Pick<LedgerState, 'entries' | 'committed'>): numb
 /**
  * The ledger after a bucket count: stored bytes are the bucket's. An entry still within its time
  * stands (raised to what was found); past it, only found bytes stay, for `holdMs` more; staged
- * bytes nobody holds are added as `found`, except under keys being promoted.
+ * bytes nobody holds are added as `found`, also under a key being promoted: its copy may have
+ * landed after the count passed `uploads/`, and counting it twice until the next count is safe,
+ * missing it is not (`complete` drops the entry once the staged object is gone).
  */
 export function reconcile(state: LedgerState | null, scan: UsageScan, now: number, holdMs: number): Omit<LedgerState, 'version' | 'storedVersion'> {
   const committed = (state?.committed ?? []).filter((c) => c.until > now);
-  const promoting = new Set(committed.map((c) => c.key));
   const entries: LedgerEntry[] = [];
   const seen = new Set<string>();
   for (const entry of state?.entries ?? []) {
@@ -104,7 +105,7 @@ export function reconcile(state: LedgerState | null, scan: UsageScan, now: numbe
     else if (found > 0) entries.push({ key: entry.key, bytes: found, until: now + holdMs, kind: 'found' });
   }
   for (const [key, bytes] of scan.staged) {
-    if (bytes > 0 && !seen.has(key) && !promoting.has(key)) entries.push({ key, bytes, until: now + holdMs, kind: 'found' });
+    if (bytes > 0 && !seen.has(key)) entries.push({ key, bytes, until: now + holdMs, kind: 'found' });
   }
   return { stored: scan.stored, entries, committed, reconciledAt: now };
 }

@@ -42,6 +42,7 @@ describe('reconcile (pure)', () => {
       entries: [
         { key: 'live', bytes: 12, until: 2000, kind: 'reserved' },
         { key: 'landed', bytes: 10, until: 1600, kind: 'found' },
+        { key: 'promoting', bytes: 5, until: 1600, kind: 'found' },
         { key: 'old', bytes: 7, until: 1600, kind: 'found' },
         { key: 'stray', bytes: 3, until: 1600, kind: 'found' },
       ],
