@@ -97,6 +97,17 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
     expect(memory.scans).toEqual(['alice']);
   });
 
+  it('complete never counts the bucket for a user the ledger knows: the store sees only the file itself', async () => {
+    const { caller, memory } = setup(undefined, { limits });
+    for (let i = 0; i < 5; i++) memory.put(`uploads/alice/${String(i).repeat(32)}-old.png`, pngBytes(MiB), 'image/png', meta(MiB));
+    const { key } = await caller.upload.requestUrl(png(MiB));
+    memory.put(key, pngBytes(MiB), 'image/png', meta(MiB));
+    memory.asked.length = 0;
+    await caller.upload.complete({ key });
+    expect(memory.scans).toEqual(['alice']);
+    expect(memory.asked.every((call) => call.endsWith(key) || call.endsWith(key.replace('staging/', 'uploads/')))).toBe(true);
+  });
+
   it('4 parallel completes of 7 MiB staged files nothing held: 2 promoted, 20 MiB never exceeded', async () => {
     const { caller, memory } = setup(undefined, { limits });
     const keys = Array.from({ length: 4 }, (_, i) => `staging/alice/${String(i).repeat(32)}-a.png`);
