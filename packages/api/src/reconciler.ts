@@ -30,7 +30,9 @@ export interface Reconciler {
 }
 
 const LEASE_MS = 120_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Unref'd: a request's bounded wait never holds a closing process open.
+const sleep = (ms: number) =>
+  new Promise((resolve) => (setTimeout(resolve, Math.max(0, ms)) as { unref?: () => void }).unref?.());
 
 export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000, now = Date.now, onError }: ReconcilerOptions): Reconciler {
   const running = new Map<string, Promise<void>>();
@@ -62,6 +64,7 @@ export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000
       failures.delete(user);
       job = once(user)
         .catch(async (error: unknown) => {
+          if (failures.size > 10_000) failures.clear();
           failures.set(user, error);
           onError?.(error, user);
           await ledger.schedule(user, now() + 5000).catch(() => {});
@@ -84,8 +87,9 @@ export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000
         if ((await ledger.read(user))?.reconciledAt != null) return true;
         if (failures.has(user)) throw failures.get(user);
         if (Date.now() >= deadline) return false;
+        // Concurrent first calls share this process's count; only a count elsewhere is polled.
         const job = running.get(user);
-        await (job ? Promise.race([job, sleep(50)]) : sleep(50));
+        await (job ? Promise.race([job, sleep(deadline - Date.now())]) : sleep(50));
       }
     },
     refresh(user) {
