@@ -1,10 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertOwnStagedKey, completeUpload } from './complete';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
+import type { Context, StoredPart, User } from './context';
 import { finalKeyOf, generateKey } from './key';
 import { checkFile, choosePartSize, normalizeContentType } from './policy';
 import { reserveQuota } from './quota';
+import { declaredMetadata } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -48,7 +49,7 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   }
   await reserveQuota(ctx, input.size);
   const key = await generateKey(ctx.user.id, input.fileName, contentType);
-  const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
+  const metadata = await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType });
   const uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
   const partSize = choosePartSize(input.size);
   const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
