@@ -1,3 +1,4 @@
+import { createUploadSealer } from '@app/api';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { createAuth } from './auth';
@@ -20,7 +21,7 @@ const webDistDir =
   config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
 
 const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket);
+const storage = createS3Storage(client, config.s3.bucket, createUploadSealer(config.uploadMetadataSecret));
 const storeOrigin = await storeOriginOf(storage);
 
 let app;

@@ -67,6 +67,7 @@ describe('the server process (production build)', () => {
       AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
       AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
       AUTH_JWT_SECRET: 'x'.repeat(32),
+      UPLOAD_METADATA_SECRET: 'm'.repeat(32),
       WEB_DIST_DIR: dist,
     });
     const fetch = (url: string, init?: RequestInit) => within(10_000, `${init?.method ?? 'GET'} ${url}`, output, globalThis.fetch(url, init));
