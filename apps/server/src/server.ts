@@ -1,10 +1,10 @@
-import { createUploadSealer } from '@app/api';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { createAuth } from './auth';
 import { EnvError, loadConfig } from './env';
 import { createS3Client } from './storage/s3-client';
 import { createS3Storage } from './storage/s3-storage';
+import { createNodeSealer } from './storage/sealer';
 import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
@@ -22,7 +22,7 @@ const webDistDir =
   config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
 
 const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket, createUploadSealer(config.uploadMetadataSecret));
+const storage = createS3Storage(client, config.s3.bucket, createNodeSealer(config.uploadMetadataSecret));
 const storeOrigin = await storeOriginOf(storage);
 
 // A store that lets an uploader copy what the server can read must not serve users in production.

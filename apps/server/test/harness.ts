@@ -1,5 +1,5 @@
 import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
-import { createUploadSealer, defaultUploadPolicy, type Limits, type UploadPolicy } from '@app/api';
+import { defaultUploadPolicy, type Limits, type UploadPolicy } from '@app/api';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
 import { createAuth } from '../src/auth';
@@ -7,6 +7,7 @@ import { DEV_UPLOAD_METADATA_SECRET } from '../src/env';
 import { setupBucket } from '../src/storage/bucket-setup';
 import { createS3Client } from '../src/storage/s3-client';
 import { createS3Storage } from '../src/storage/s3-storage';
+import { createNodeSealer } from '../src/storage/sealer';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -65,7 +66,7 @@ export async function startTestApp({
     devSignIn,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createUploadSealer(DEV_UPLOAD_METADATA_SECRET)), logger, trpcAdapterOnly });
+  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createNodeSealer(DEV_UPLOAD_METADATA_SECRET)), logger, trpcAdapterOnly });
   return {
     app,
     env,

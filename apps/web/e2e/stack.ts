@@ -1,7 +1,7 @@
-import { createUploadSealer, defaultUploadPolicy, type Limits, type UploadPolicy, type UploadStorage } from '@app/api';
+import { defaultUploadPolicy, type Limits, type UploadPolicy, type UploadStorage } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
+import { createNodeSealer, createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
 import { adminClient, createTestBucket, ensureLocalS3, launchChromium } from '@app/test-utils';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ export async function startStack({ policy = defaultUploadPolicy, limits }: { pol
     devSignIn: true,
     tokenTtlSeconds: 3600,
   });
-  const sealer = createUploadSealer('e2e-upload-metadata-secret-0123456789');
+  const sealer = createNodeSealer('e2e-upload-metadata-secret-0123456789');
   const real = createS3Storage(client, bucket, sealer);
   // "The store is down": the server's calls go to a closed port on loopback, as after a crash.
   const deadClient = createS3Client(

@@ -8,7 +8,7 @@ export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
 export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
 export { downloadResponse } from './download';
-export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, type SealedFields, type UploadSealer } from './seal';
+export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, SEAL_PATTERN, sealMessage, type SealedFields, type UploadSealer } from './seal';
 export * from './key';
 export * from './limits';
 export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
