@@ -403,6 +403,17 @@ describe('attack suite', () => {
         await nowhere(t.bucket, bytes);
       }));
 
+    it('finding 2, public access block alone (no bucket policy): x-amz-acl: public-read is stored but ignored, and the final file is private', async () => {
+      const own = await target(bareBase);
+      const bytes = png();
+      expect((await put(own.url, { ...own.headers, 'x-amz-acl': 'public-read' }, bytes)).status).toBe(200);
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${bare.bucket}/${own.key}`)).status).toBe(403);
+      const done = await api('upload.complete', { key: own.key }, bob, {}, bareBase);
+      expect(done.status, done.error?.message).toBe(200);
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${bare.bucket}/${done.data.key}`)).status).toBe(403);
+      expect(Buffer.from(await (await fetch(done.data.url)).arrayBuffer()).equals(bytes)).toBe(true);
+    });
+
     it.each([
       ['x-amz-grant-read for another account', { 'x-amz-grant-read': 'id="other"' }],
       ['x-amz-grant-read for AllUsers', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
