@@ -403,6 +403,21 @@ describe('attack suite', () => {
         await nowhere(t.bucket, bytes);
       }));
 
+    it.each([
+      ['acl: public-read', { acl: 'public-read' }],
+      ['x-amz-grant-read for AllUsers', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+      ['Content-Disposition', { 'Content-Disposition': 'attachment; filename="invoice.html"' }],
+    ])('finding 2, POST: a signed form with an extra %s field is refused by the store', async (_name, extra) =>
+      unchanged(async () => {
+        const own = await sign({ fileName: 'a.png', contentType: 'image/png', size: 3000, method: 'POST' }, bob);
+        const form = new FormData();
+        for (const [k, v] of Object.entries({ ...own.fields, ...extra })) form.append(k, v as string);
+        form.append('file', new Blob([png()]));
+        const res = await fetch(own.url, { method: 'POST', body: form });
+        expect(res.status).toBe(403);
+        expect((await fetch(`${t.env.S3_ENDPOINT}/${t.bucket}/${own.key}`)).status).toBe(403);
+      }));
+
     it('finding 2, public access block alone (no bucket policy): x-amz-acl: public-read is stored but ignored, and the final file is private', async () => {
       const own = await target(bareBase);
       const bytes = png();
