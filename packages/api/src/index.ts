@@ -10,6 +10,7 @@ export { DECLARED_SIZE_META, DECLARED_TYPE_META, VersionChangedError } from './c
 export * from './key';
 export * from './limits';
 export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
+export * from './part-plan';
 export * from './policy';
 export * from './schemas';
 

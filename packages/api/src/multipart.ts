@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { assertOwnStagedKey, completeUpload } from './complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
 import { finalKeyOf, generateKey } from './key';
-import { checkFile, choosePartSize, normalizeContentType } from './policy';
+import { partLength, planParts } from './part-plan';
+import { checkFile, normalizeContentType } from './policy';
 import { reserveQuota } from './quota';
 import { callStorage } from './storage-error';
 
@@ -17,8 +18,6 @@ const manifestSchema = z.object({ uploadId: z.string(), size: z.number(), partSi
 type Manifest = z.infer<typeof manifestSchema>;
 
 export const manifestKey = (key: string) => `${key}.multipart.json`;
-
-const partLength = (m: Manifest, partNumber: number) => (partNumber < m.partCount ? m.partSize : m.size - (m.partCount - 1) * m.partSize);
 
 const notFound = () =>
   new TRPCError({
@@ -50,8 +49,7 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   const key = await generateKey(ctx.user.id, input.fileName, contentType);
   const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
   const uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
-  const partSize = choosePartSize(input.size);
-  const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
+  const manifest: Manifest = { uploadId, ...planParts(input.size) };
   try {
     await callStorage(() => ctx.storage.putJson(manifestKey(key), manifest));
   } catch (error) {
