@@ -57,7 +57,7 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
     throw error;
   }
   const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
-  return { key, uploadId, partSize, partCount: manifest.partCount, expiresAt };
+  return { key, uploadId, partSize: manifest.partSize, partCount: manifest.partCount, expiresAt };
 }
 
 export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {
