@@ -204,6 +204,13 @@ describe('the multipart state machine', () => {
     expect(early.start()).toEqual([{ type: 'abortUpload', key: 'staging/u/k-file.bin', uploadId: 'up-1' }]);
   });
 
+  it('aborts the upload that start created when the file could not be read meanwhile', () => {
+    const m = machine();
+    m.send({ type: 'hashFailed', partNumber: 1, ticket: m.hashOf(1).ticket, error: new Error('unreadable') });
+    expect(m.start()).toEqual([{ type: 'abortUpload', key: 'staging/u/k-file.bin', uploadId: 'up-1' }]);
+    expect(m.state.phase).toBe('failed');
+  });
+
   it('continues an earlier upload: only parts ListParts lacks (or holds at another length) are hashed and sent', () => {
     const m = machine(256 * MiB, LIMITS, { key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize: 32 * MiB, partCount: 8 });
     expect(m.log).toEqual([{ type: 'list', key: 'staging/u/k-file.bin', uploadId: 'up-1' }]);

@@ -71,8 +71,8 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
   switch (event.type) {
     case 'started': {
       const upload = { key: event.key, uploadId: event.uploadId };
-      // Cancelled while `start` ran: the upload the store just created is aborted at once.
-      if (state.phase === 'cancelled') return { state, commands: [{ type: 'abortUpload', ...upload }] };
+      // Cancelled or failed while `start` ran: the upload the store just created is aborted at once.
+      if (state.phase === 'cancelled' || state.phase === 'failed') return { state, commands: [{ type: 'abortUpload', ...upload }] };
       if (state.phase !== 'starting') return same;
       const plan = { size: state.plan.size, partSize: event.partSize, partCount: event.partCount };
       const samePlan = plan.partSize === state.plan.partSize && plan.partCount === state.plan.partCount;

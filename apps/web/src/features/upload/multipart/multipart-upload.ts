@@ -18,8 +18,6 @@ export interface MultipartOptions {
   onPlan?: (plan: Plan) => void;
   onProgress: (progress: MultipartProgress) => void;
   onState: (state: EngineStatus) => void;
-  /** Base64 MD5 of a slice (the hashing workers by default). */
-  hash?: (slice: Blob) => Promise<string>;
 }
 
 const interrupted = () => new DOMException('Upload cancelled', 'AbortError');
@@ -34,7 +32,6 @@ export class MultipartUpload {
   private readonly requests = new Map<number, XMLHttpRequest>();
   private readonly waiters = new Set<() => void>();
   private readonly meter: ProgressMeter;
-  private readonly hash: (slice: Blob) => Promise<string>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private shown: EngineStatus | null = null;
   private result: Completed | undefined;
@@ -48,7 +45,6 @@ export class MultipartUpload {
 
   constructor(private readonly file: File, private readonly api: MultipartApi, private readonly options: MultipartOptions) {
     this.meter = new ProgressMeter(file.size);
-    this.hash = options.hash ?? md5Of;
   }
 
   run(): Promise<Completed> {
@@ -104,18 +100,19 @@ export class MultipartUpload {
       );
     switch (command.type) {
       case 'start':
-        return call(
-          () => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size }),
+        return void callApi(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size }), hooks).then(
           (plan) => {
-            this.options.onPlan?.(plan);
-            return { type: 'started', ...plan };
+            this.dispatch({ type: 'started', ...plan });
+            // Remembered for resuming only if it goes on (an upload cancelled meanwhile is aborted).
+            if (this.state.phase === 'running') this.options.onPlan?.(plan);
           },
+          (error: unknown) => this.dispatch({ type: 'callFailed', error }),
         );
       case 'list':
         return call(() => this.api.listParts({ key: command.key, uploadId: command.uploadId }), ({ parts }) => ({ type: 'listed', parts }));
       case 'hash': {
         const { partNumber, ticket } = command;
-        this.hash(this.file.slice(command.start, command.end)).then(
+        md5Of(this.file.slice(command.start, command.end)).then(
           (digest) => this.dispatch({ type: 'hashed', partNumber, ticket, digest }),
           (error: unknown) => this.dispatch({ type: 'hashFailed', partNumber, ticket, error }),
         );
