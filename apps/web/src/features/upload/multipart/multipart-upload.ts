@@ -112,7 +112,7 @@ export class MultipartUpload {
         return call(() => this.api.listParts({ key: command.key, uploadId: command.uploadId }), ({ parts }) => ({ type: 'listed', parts }));
       case 'hash': {
         const { partNumber, ticket } = command;
-        md5Of(this.file.slice(command.start, command.end)).then(
+        void md5Of(this.file.slice(command.start, command.end)).then(
           (digest) => this.dispatch({ type: 'hashed', partNumber, ticket, digest }),
           (error: unknown) => this.dispatch({ type: 'hashFailed', partNumber, ticket, error }),
         );
