@@ -58,8 +58,19 @@ describe('the multipart state machine', () => {
     expect(m.of('sign').map((c) => c.partNumbers)).toEqual([[1, 2], [3, 4]]);
   });
 
-  it('signs a part alone only when no other part is being hashed', () => {
+  it('signs the last part alone, ahead of the slot that will send it', () => {
     const m = machine(40 * MiB);
+    m.start(8 * MiB);
+    for (const n of [1, 2, 3, 4]) m.hashed(n);
+    m.signed();
+    m.signed();
+    m.hashed(5);
+    expect(m.of('sign').at(-1)!.partNumbers).toEqual([5]);
+    expect(m.of('put')).toHaveLength(4);
+  });
+
+  it('keeps a lone hashed part for a partner while a slot is busy or its partner is being hashed', () => {
+    const m = machine(72 * MiB, { ...LIMITS, lookahead: 1 });
     m.start(8 * MiB);
     m.hashed(1);
     expect(m.of('sign')).toEqual([]);
@@ -67,7 +78,26 @@ describe('the multipart state machine', () => {
     m.signed();
     m.signed();
     m.hashed(5);
-    expect(m.of('sign').at(-1)!.partNumbers).toEqual([5]);
+    // All four slots are busy, part 6 is beyond the lookahead: part 5 waits.
+    expect(m.of('sign')).toHaveLength(2);
+    m.uploaded(1);
+    // A slot is free, but part 6 is now being hashed: part 5 waits for it.
+    expect(m.of('sign')).toHaveLength(2);
+    m.hashed(6);
+    expect(m.of('sign').at(-1)!.partNumbers).toEqual([5, 6]);
+  });
+
+  it('with one upload at a time, still signs 8 parts in at most 4 calls', () => {
+    const m = machine(256 * MiB, { ...LIMITS, concurrency: 1 });
+    m.start();
+    for (let i = 0; m.state.phase === 'running' && i < 100; i++) {
+      const hash = m.state.parts.find((p) => p.status === 'hashing');
+      if (hash) m.hashed(hash.partNumber);
+      else if (m.state.signing !== null) m.signed();
+      else m.uploaded(m.state.parts.find((p) => p.status === 'uploading')!.partNumber);
+    }
+    expect(m.state.phase).toBe('completing');
+    expect(m.of('sign').length).toBeLessThanOrEqual(4);
   });
 
   it('sends the next part the moment one finishes: its URL was signed ahead', () => {
@@ -221,8 +251,9 @@ describe('the multipart state machine', () => {
     m.signed();
     m.signed();
     m.hashed(8);
+    m.uploaded(4);
     m.signed();
-    for (const n of [4, 5, 6, 7, 8]) m.uploaded(n);
+    for (const n of [5, 6, 7, 8]) m.uploaded(n);
     const complete = m.of('complete');
     expect(complete).toHaveLength(1);
     expect(complete[0]!.parts).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ partNumber: n, etag: `"etag-${n}"` })));

@@ -56,9 +56,14 @@ export function schedule(input: MachineState, now: number): { state: MachineStat
       uploading++;
     }
 
+    // A part goes alone only when no partner is being hashed and either a free slot waits for it or
+    // it is the last to sign: calls carry two parts or more (8 parts: at most 4 calls with two
+    // workers, at any concurrency), and parts are signed before a slot asks for them.
     const ready = state.parts.filter((p) => p.status === 'hashed');
     const hashing = state.parts.some((p) => p.status === 'hashing');
-    if (state.signing === null && ready.length > 0 && (ready.length >= limits.minBatch || !hashing)) {
+    const queued = state.parts.filter((p) => p.status === 'signed').length;
+    const alone = uploading + queued < limits.concurrency || !state.parts.some((p) => p.status === 'waiting');
+    if (state.signing === null && ready.length > 0 && (ready.length >= limits.minBatch || (alone && !hashing))) {
       const batch = ready.slice(0, limits.maxBatch);
       const t = ticket();
       for (const part of batch) set(part, { status: 'signing', ticket: t });
