@@ -12,6 +12,7 @@ export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META
 export * from './key';
 export * from './limits';
 export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
+export * from './part-plan';
 export * from './policy';
 export * from './schemas';
 
