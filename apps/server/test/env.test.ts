@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadConfig } from '../src/env';
+import { DEV_UPLOAD_METADATA_SECRET, EnvError, loadConfig } from '../src/env';
 
 const minimal = { S3_BUCKET: 'uploads', S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32) };
 
@@ -27,6 +27,12 @@ describe('environment', () => {
     expect(config.quotaReconcileIntervalSeconds).toBe(600);
     expect(config.redisUrl).toBeUndefined();
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
+  });
+
+  it('seals upload metadata with a fixed development secret unless one is set; production needs its own', () => {
+    expect(loadConfig(minimal).uploadMetadataSecret).toBe(DEV_UPLOAD_METADATA_SECRET);
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: secret }).uploadMetadataSecret).toBe(secret);
   });
 
   it('reads every setting', () => {
@@ -90,6 +96,8 @@ describe('environment', () => {
     [{ QUOTA_RECONCILE_INTERVAL_SECONDS: '5' }, /QUOTA_RECONCILE_INTERVAL_SECONDS: must be at least 10 seconds/],
     [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
     [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
+    [{ UPLOAD_METADATA_SECRET: 'short' }, /UPLOAD_METADATA_SECRET: must be at least 32 characters/],
+    [{ NODE_ENV: 'production' }, /UPLOAD_METADATA_SECRET: is required in production/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);

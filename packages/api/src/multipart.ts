@@ -1,10 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertOwnStagedKey, completeUpload } from './complete';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
+import type { Context, StoredPart, User } from './context';
 import { finalKeyOf, generateKey } from './key';
-import { checkFile, choosePartSize, normalizeContentType } from './policy';
+import { partLength, planParts } from './part-plan';
+import { checkFile, normalizeContentType } from './policy';
 import { releaseQuota, reserveQuota } from './quota';
+import { declaredMetadata } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -17,8 +19,6 @@ const manifestSchema = z.object({ uploadId: z.string(), size: z.number(), partSi
 type Manifest = z.infer<typeof manifestSchema>;
 
 export const manifestKey = (key: string) => `${key}.multipart.json`;
-
-const partLength = (m: Manifest, partNumber: number) => (partNumber < m.partCount ? m.partSize : m.size - (m.partCount - 1) * m.partSize);
 
 const notFound = () =>
   new TRPCError({
@@ -49,12 +49,12 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   const key = await generateKey(ctx.user.id, input.fileName, contentType);
   // The planned size is held from the start: every part's URL is covered before it is signed.
   await reserveQuota(ctx, key, input.size);
-  const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
-  const partSize = choosePartSize(input.size);
+  const metadata = await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType });
+  const plan = planParts(input.size);
   let uploadId: string | undefined;
   try {
     uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
-    const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
+    const manifest: Manifest = { uploadId, ...plan };
     await callStorage(() => ctx.storage.putJson(manifestKey(key), manifest));
   } catch (error) {
     if (uploadId) await ctx.storage.abortMultipart(key, uploadId).catch(() => {});
@@ -62,7 +62,7 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
     throw error;
   }
   const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
-  return { key, uploadId, partSize, partCount: Math.ceil(input.size / partSize), expiresAt };
+  return { key, uploadId, partSize: plan.partSize, partCount: plan.partCount, expiresAt };
 }
 
 export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {

@@ -6,6 +6,7 @@ import { defaultLimits } from './limits';
 import { createMemoryLedger } from './memory-limits';
 import { GiB, MiB } from './policy';
 import { RESERVATION_MARGIN_MS } from './quota';
+import { declaredMetadata } from './seal';
 import { pngBytes, setup } from './test/caller';
 
 const quota = 20 * MiB;
@@ -111,7 +112,8 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
   it('4 parallel completes of 7 MiB staged files nothing held: 2 promoted, 20 MiB never exceeded', async () => {
     const { caller, memory } = setup(undefined, { limits });
     const keys = Array.from({ length: 4 }, (_, i) => `staging/alice/${String(i).repeat(32)}-a.png`);
-    for (const key of keys) memory.put(key, pngBytes(7 * MiB), 'image/png', meta(7 * MiB));
+    // Sealed as the server would have signed them (on another instance, without a quota).
+    for (const key of keys) memory.put(key, pngBytes(7 * MiB), 'image/png', await declaredMetadata(memory.storage.sealer, { key, size: 7 * MiB, contentType: 'image/png' }));
     const codes = await Promise.all(keys.map((key) => codeOf(caller.upload.complete({ key }))));
     expect(codes.sort()).toEqual(['OK', 'OK', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE']);
     expect(inStore(memory)).toBe(14 * MiB);
