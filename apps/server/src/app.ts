@@ -58,7 +58,8 @@ export async function buildApp({ config, auth, storage, limiter, ledger, trpcAda
   const ticker = setInterval(tick, RECONCILE_TICK_MS).unref();
   app.addHook('onClose', async () => {
     clearInterval(ticker);
-    await reconciler.idle();
+    // A count in progress may finish (its result is then kept), but never holds a shutdown for long.
+    await Promise.race([reconciler.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await stores.close();
   });
 
