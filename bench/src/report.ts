@@ -18,6 +18,8 @@ export interface Report {
   wallSeconds: number;
   machine: { cpus: number; cpuModel: string; node: string };
   options: Record<string, unknown>;
+  /** Source lines, tests excluded: the bench must stay no larger than what it measures. */
+  codeSize: { bench: number; product: number };
   sections: Section[];
 }
 
@@ -50,7 +52,7 @@ export function renderText(report: Report): string {
     for (const note of section.notes) out.push(`  - ${note}`);
     if (section.error) out.push(`  ! section failed: ${section.error}`);
   }
-  out.push('', summaryLine(report));
+  out.push('', codeLine(report), summaryLine(report));
   return out.join('\n');
 }
 
@@ -63,6 +65,8 @@ export function renderMarkdown(report: Report): string {
     '',
     `${report.startedAt}, ${m.cpus} × ${m.cpuModel}, Node ${m.node}, wall ${fmt(report.wallSeconds)} s. ` +
       `Options: \`${JSON.stringify(report.options)}\`.`,
+    '',
+    codeLine(report),
   ];
   for (const section of report.sections) {
     out.push('', `## ${section.title}`, '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => ' --- ').join('|')}|`);
@@ -74,6 +78,9 @@ export function renderMarkdown(report: Report): string {
   out.push('', summaryLine(report), '');
   return out.join('\n');
 }
+
+const codeLine = ({ codeSize: c }: Report) =>
+  `Code size (lines, tests excluded): bench/src ${fmt(c.bench)}, product (apps/*/src + packages/*/src) ${fmt(c.product)}.`;
 
 export function summaryLine(report: Report): string {
   const judged = report.sections.flatMap((s) => s.rows.filter((r) => r.target));

@@ -6,7 +6,8 @@ import type { PutTarget } from './presign';
  * `data-status="done"`, and every `<progress>` value change, all on the page's own clock.
  */
 const RECORDER = `
-  window.__bench = { changeAt: 0, status: {}, progress: [] };
+  window.__bench = { changeAt: 0, status: {}, progress: [], done: 0, lastDone: 0 };
+  const doneRows = new WeakSet();
   document.addEventListener('change', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__bench.changeAt = performance.now();
   }, true);
@@ -15,7 +16,14 @@ const RECORDER = `
     for (const r of records) {
       const el = r.target;
       if (el instanceof HTMLProgressElement && r.attributeName === 'value') window.__bench.progress.push([now, el.value]);
-      else if (el instanceof HTMLElement && el.dataset.status) window.__bench.status[el.dataset.status] ??= now;
+      else if (el instanceof HTMLElement && el.dataset.status) {
+        window.__bench.status[el.dataset.status] ??= now;
+        if (el.dataset.status === 'done' && !doneRows.has(el)) {
+          doneRows.add(el);
+          window.__bench.done++;
+          window.__bench.lastDone = now;
+        }
+      }
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value', 'data-status'] });
 `;
@@ -25,6 +33,9 @@ interface Recorded {
   /** First time the row took each data-status. */
   status: Partial<Record<'uploading' | 'verifying' | 'done', number>>;
   progress: Array<[number, number]>;
+  /** Rows that reached "done", and when the last one did. */
+  done: number;
+  lastDone: number;
 }
 
 export interface FileOnDisk {
@@ -85,9 +96,27 @@ export interface SpaTiming {
   progressChanges: number;
 }
 
+const RESET = 'Object.assign(window.__bench, { changeAt: 0, status: {}, progress: [], done: 0, lastDone: 0 })';
+
+/** Many files picked at once: ms from the pick until the last of their rows says done. */
+export async function spaUploadMany(page: Page, files: FileOnDisk[], timeoutMs: number): Promise<number> {
+  await page.evaluate(RESET);
+  await page.locator(PICKER).setInputFiles(files.map((f) => f.path));
+  const count = files.length;
+  const settled = await page
+    .waitForFunction(`window.__bench.done >= ${count} || !!document.querySelector('li[data-status="failed"], li[data-status="refused"]')`, undefined, { timeout: timeoutMs })
+    .then((h) => h.jsonValue());
+  const rec = (await page.evaluate('window.__bench')) as Recorded;
+  if (settled !== true || rec.done < count) {
+    const why = await page.locator('li [role=alert]').first().textContent({ timeout: 1000 }).catch(() => '');
+    throw new Error(`SPA upload of ${count} files: ${rec.done} done, one ended otherwise: ${why}`);
+  }
+  return rec.lastDone - rec.changeAt;
+}
+
 /** The real flow: pick the file, wait for the row to say done. */
 export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number): Promise<SpaTiming> {
-  await page.evaluate('window.__bench.changeAt = 0; window.__bench.status = {}; window.__bench.progress = [];');
+  await page.evaluate(RESET);
   await page.locator(PICKER).setInputFiles(file.path);
   const row = `li[aria-label="${file.name}"]`;
   const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `${row}[data-status="${s}"]`).join(', ');
@@ -118,6 +147,36 @@ export async function openBlank(browser: Browser, origin: string): Promise<Page>
   const page = await browser.newPage();
   await page.goto(`${origin}/bench/blank`);
   return page;
+}
+
+/** Bare XMLHttpRequest PUTs of the picked files, `concurrency` at a time; the page's own ms for all. */
+export async function xhrPutMany(page: Page, files: FileOnDisk[], targets: Array<Omit<PutTarget, 'key'>>, concurrency: number): Promise<number> {
+  await page.locator('#f').setInputFiles(files.map((f) => f.path));
+  const { failed, ms } = await page.evaluate(
+    async ({ targets, concurrency }) => {
+      const picked = Array.from((document.querySelector('#f') as HTMLInputElement).files ?? []);
+      const put = (i: number) =>
+        new Promise<number>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('PUT', targets[i]!.url);
+          for (const [k, v] of Object.entries(targets[i]!.headers)) xhr.setRequestHeader(k, v);
+          xhr.onload = () => resolve(xhr.status);
+          xhr.onerror = () => resolve(0);
+          xhr.send(picked[i]!);
+        });
+      let next = 0;
+      let failed = 0;
+      const t0 = performance.now();
+      const slot = async () => {
+        for (let i = next++; i < picked.length; i = next++) if ((await put(i)) !== 200) failed++;
+      };
+      await Promise.all(Array.from({ length: concurrency }, slot));
+      return { failed, ms: performance.now() - t0 };
+    },
+    { targets, concurrency },
+  );
+  if (failed) throw new Error(`bare XHR PUTs: ${failed} of ${files.length} failed`);
+  return ms;
 }
 
 /**

@@ -35,6 +35,20 @@ export class TestFiles {
     return { path, name, size };
   }
 
+  /** `count` distinct files of `size` bytes (`bench-batch-01.mp4` ...): a batch of photos. */
+  batch(count: number, size: number): Array<{ path: string; name: string; size: number }> {
+    return Array.from({ length: count }, (_, i) => {
+      const name = `bench-batch-${String(i + 1).padStart(2, '0')}.mp4`;
+      let path = this.made.get(name);
+      if (!path) {
+        path = join(this.dir, name);
+        writeRandomFile(path, size);
+        this.made.set(name, path);
+      }
+      return { path, name, size };
+    });
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

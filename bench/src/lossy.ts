@@ -1,0 +1,140 @@
+import { defaultUploadPolicy } from '@app/api';
+import type { Page } from 'playwright-core';
+import type { BenchS3 } from './local-s3';
+import type { PolicyPatch } from './server-protocol';
+import { addSlowLink, addTunSlowLink, type SlowLink, type SlowLinkSpec } from './slow-link';
+import { openSignedIn } from './spa-page';
+import type { SpaStack } from './spa-stack';
+import { atLeastRatio, makeRow, rotate, type Row } from './stats';
+import { MiB, type TestFiles } from './test-files';
+import { openUppy } from './uppy';
+
+export interface LossyOptions {
+  rounds: number;
+  /** How long each upload runs before it is cut; its rate is what crossed the link meanwhile. */
+  windowSeconds: number;
+  link: SlowLinkSpec;
+  log: (line: string) => void;
+}
+
+interface Variant {
+  id: string;
+  who: 'spa' | 'uppy';
+  sizeMiB: number;
+  /** The SPA's policy for the trial; the product's default when absent. */
+  policy?: PolicyPatch;
+}
+
+const DEFAULT_POLICY: PolicyPatch = {
+  multipartThresholdBytes: defaultUploadPolicy.multipartThresholdBytes,
+  multipartConcurrency: defaultUploadPolicy.multipartConcurrency,
+};
+const VARIANTS: Variant[] = [
+  { id: 'single PUT 64 MiB', who: 'spa', sizeMiB: 64, policy: { multipartThresholdBytes: 64 * MiB + 1 } },
+  { id: 'multipart ×4 64 MiB', who: 'spa', sizeMiB: 64, policy: { multipartThresholdBytes: 8 * MiB, multipartConcurrency: 4 } },
+  { id: 'SPA 16 MiB', who: 'spa', sizeMiB: 16 },
+  { id: 'Uppy 16 MiB', who: 'uppy', sizeMiB: 16 },
+  { id: 'SPA 256 MiB', who: 'spa', sizeMiB: 256 },
+  { id: 'Uppy 256 MiB', who: 'uppy', sizeMiB: 256 },
+];
+const MBps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+
+/**
+ * The network where large uploads fail: a slow link that loses packets. A loss-based sender moves
+ * well under 1 MB/s on one connection here, so a whole 64 MiB PUT would take minutes; each trial
+ * instead runs its upload for a fixed window from the pick and counts the bytes that crossed the
+ * link toward the store (the far end's relay, or the shaped class under netem), then cuts it.
+ */
+export async function lossySection(stack: SpaStack, s3: BenchS3, files: TestFiles, o: LossyOptions): Promise<{ rows: Row[]; notes: string[] }> {
+  const opened = await openLink(stack, s3, o.link);
+  if (typeof opened === 'string') return { rows: [], notes: [opened] };
+  const link = opened;
+  const browser = link.browser ?? stack.browser;
+  const { server } = stack;
+  let user = 0;
+
+  async function trial(v: Variant): Promise<number> {
+    const file = files.get(v.sizeMiB);
+    let page: Page;
+    let start: () => Promise<void>;
+    if (v.who === 'uppy') {
+      page = await openUppy(browser, server.origin, file);
+      start = async () => void page.evaluate(() => window.__uppy()).catch(() => undefined);
+    } else {
+      await server.setPolicy(v.policy ?? DEFAULT_POLICY);
+      page = await openSignedIn(browser, server.origin, `Lossy ${++user}`);
+      start = () => page.locator('[data-testid="drop-zone"] input').setInputFiles(file.path);
+    }
+    try {
+      const before = await link.delivered();
+      const t0 = performance.now();
+      await start();
+      await new Promise((r) => setTimeout(r, o.windowSeconds * 1000 - (performance.now() - t0)));
+      const bytes = (await link.delivered()) - before;
+      const ms = performance.now() - t0;
+      if (bytes >= file.size) throw new Error(`${v.id} finished within the window: make the window shorter`);
+      return MBps(bytes, ms);
+    } finally {
+      await page.close();
+      await link.cut();
+      await s3.emptyBucket();
+    }
+  }
+
+  const rows: Row[] = [];
+  const notes = [
+    `Lossy link: ${link.describe}.`,
+    `${o.rounds} rounds, variant order rotated, after one discarded warm-up; each trial is a fresh tab, its upload runs ${o.windowSeconds} s from the pick ` +
+      '(signing, hashing and preflights included), then the page is closed and every connection across the link is cut. MB/s = bytes that crossed the link toward the store in that window (HTTP framing included, retransmissions not); MB = 10^6 bytes. ' +
+      'Single PUT: the SPA with its multipart threshold above the file; multipart ×4: threshold 8 MiB, 4 parts in flight (8 MiB parts); "SPA" and "Uppy" rows: both with their default options.',
+  ];
+  try {
+    await trial(VARIANTS[1]!); // the far side's Chromium is cold
+    const by = new Map<string, number[]>(VARIANTS.map((v) => [v.id, []]));
+    for (let round = 0; round < o.rounds; round++) {
+      for (const v of rotate(VARIANTS, round)) {
+        const rate = await trial(v);
+        by.get(v.id)!.push(rate);
+        o.log(`  lossy round ${round + 1}/${o.rounds} ${v.id}: ${rate.toFixed(2)} MB/s`);
+      }
+    }
+    const of = (id: string) => by.get(id)!;
+    rows.push(
+      makeRow({ metric: 'single PUT 64 MiB, lossy link', unit: 'MB/s', samples: of('single PUT 64 MiB') }),
+      makeRow({
+        metric: 'multipart ×4 64 MiB, lossy link',
+        unit: 'MB/s',
+        samples: of('multipart ×4 64 MiB'),
+        baseline: { metric: 'single PUT', samples: of('single PUT 64 MiB') },
+        target: atLeastRatio(2),
+      }),
+    );
+    for (const size of [16, 256]) {
+      const spa = of(`SPA ${size} MiB`);
+      const uppy = of(`Uppy ${size} MiB`);
+      rows.push(
+        makeRow({ metric: `SPA ${size} MiB vs Uppy, lossy link`, unit: 'MB/s', samples: spa, baseline: { metric: 'Uppy', samples: uppy }, target: atLeastRatio(1.3) }),
+        makeRow({ metric: `Uppy ${size} MiB, lossy link`, unit: 'MB/s', samples: uppy }),
+      );
+    }
+  } finally {
+    await server.setPolicy(DEFAULT_POLICY);
+    await link.remove();
+  }
+  return { rows, notes };
+}
+
+/** netem on the loopback where the kernel has it, else the TUN delay line; a string says why neither. */
+async function openLink(stack: SpaStack, s3: BenchS3, spec: SlowLinkSpec): Promise<SlowLink | string> {
+  const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const storePort = Number(new URL(s3.env.S3_ENDPOINT).port);
+  try {
+    return await addSlowLink(storePort, spec);
+  } catch (netem) {
+    try {
+      return await addTunSlowLink(storePort, [Number(new URL(stack.server.origin).port)], spec);
+    } catch (tun) {
+      return `lossy link: not available here (netem: ${why(netem)}; TUN delay line: ${why(tun)})`;
+    }
+  }
+}
