@@ -62,6 +62,8 @@ export interface BenchS3 {
   allowOrigins(origins: string[]): Promise<void>;
   /** Adds the bench's own rule for the peer's page (Uppy also lists, completes and aborts). */
   allowPeer(origin: string): Promise<void>;
+  /** True when close() purges the whole cluster (the bench started it): nothing needs deleting. */
+  purgedOnClose: boolean;
   /** Deletes every object and aborts every unfinished multipart upload, so memstore never fills up. */
   emptyBucket(): Promise<void>;
   close(): Promise<void>;
@@ -109,8 +111,9 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
       await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules } }));
     },
     emptyBucket,
+    purgedOnClose: startedByUs,
     async close() {
-      await drop().catch(() => undefined);
+      if (!startedByUs) await drop().catch(() => undefined);
       admin.destroy();
       if (!startedByUs) return;
       await run('bash', [`${SCRIPTS}ceph-rgw-stop.sh`, '--purge'], {

@@ -1,7 +1,7 @@
 import type { SlowLinkSpec } from './slow-link';
 
 /** Sections, in the order they run: cheap and deterministic first, the store-heavy ones, the lossy link, footprint last. */
-export const SECTIONS = ['weight', 'signing', 'bytes', 'browser', 'multipart', 'batch', 'complete', 'lossy', 'footprint'] as const;
+export const SECTIONS = ['weight', 'signing', 'bytes', 'browser', 'multipart', 'batch', 'lossy', 'complete', 'footprint'] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 export interface Options {
