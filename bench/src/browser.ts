@@ -86,7 +86,6 @@ export async function browserSection(stack: SpaStack, s3: BenchS3, files: TestFi
         target: atMost(250, 'ms', 'max'),
         note: `median ${summarize(phases.map((p) => p.progressChanges)).median} value changes`,
       }),
-      makeRow({ metric: `SPA progress first move ${sizeMiB} MiB`, unit: 'ms', samples: phases.map((p) => p.firstMoveMs) }),
     );
   }
   const notes = [

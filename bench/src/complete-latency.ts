@@ -1,5 +1,4 @@
 import { userPrefix } from '@app/api';
-import { createS3Storage } from '@app/server/storage';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -41,12 +40,11 @@ export async function completeSection(stack: SpaStack, s3: BenchS3, files: TestF
   const prefix = await userPrefix(users.full);
   // Presigned PUTs over node:http with keep-alive: a fraction of the SDK's (or fetch's) CPU per
   // request, so the store sets the pace.
-  const storage = createS3Storage(s3.admin, s3.bucket);
   const agent = new Agent({ keepAlive: true, maxSockets: o.parallel });
   const t0 = performance.now();
   await pool(o.held, o.parallel, async (i) => {
     const key = `${prefix}${randomBytes(16).toString('hex')}-seed-${i}.mp4`;
-    const target = await storage.presignPut({ key, contentType: 'video/mp4', size: 4, metadata: {}, expiresIn: 600 });
+    const target = await s3.storage.presignPut({ key, contentType: 'video/mp4', size: 4, metadata: {}, expiresIn: 600 });
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(target.url, { method: 'PUT', headers: { ...target.headers, 'content-length': 4 }, agent }, (res) => {
         res.resume().on('end', () => resolve(res.statusCode ?? 0));

@@ -1,4 +1,5 @@
-import { setupBucket } from '@app/server/storage';
+import { createS3Storage, setupBucket } from '@app/server/storage';
+import type { UploadStorage } from '@app/api';
 import { adminClient, createTestBucket, listKeys, parseEnvLines, type S3Env } from '@app/test-utils';
 import {
   AbortMultipartUploadCommand,
@@ -58,6 +59,8 @@ export interface BenchS3 {
   dataDir: string;
   admin: S3Client;
   bucket: string;
+  /** The product's storage adapter on the admin client: its presigner, for the bare pages and seeding. */
+  storage: UploadStorage;
   /** Installs the product's CORS rule for the origin the browser uploads from. */
   allowOrigins(origins: string[]): Promise<void>;
   /** Adds the bench's own rule for the peer's page (Uppy also lists, completes and aborts). */
@@ -101,6 +104,7 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
     dataDir: BENCH_CLUSTER.S3_DATA_DIR,
     admin,
     bucket,
+    storage: createS3Storage(admin, bucket),
     async allowOrigins(origins) {
       await setupBucket(admin, { bucket, origins });
     },

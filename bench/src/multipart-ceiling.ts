@@ -1,5 +1,4 @@
 import { choosePartSize } from '@app/api/policy';
-import { createS3Storage } from '@app/server/storage';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -61,7 +60,7 @@ const SETUP = `async (worker) => {
   await new Promise((r) => setTimeout(r, 200));
 }`;
 
-/** Runs in the page, timed: the picked file as one PUT, or as parts, `concurrency` in flight. */
+/** Runs in the page, timed: the picked file as parts, `concurrency` in flight. */
 const IN_PAGE = `async ({ parts, md5s, partSize, concurrency }) => {
   const file = document.querySelector('#f').files[0];
   const put = (t, body) => new Promise((resolve, reject) => {
@@ -118,7 +117,7 @@ async function partMd5s(file: FileOnDisk, partSize: number): Promise<string[]> {
 
 /** One trial per call: a fresh blank tab on the app's origin (the bucket's CORS rule applies). */
 export async function ceilingRunner(stack: SpaStack, s3: BenchS3, file: FileOnDisk, concurrency: number) {
-  const storage = createS3Storage(s3.admin, s3.bucket);
+  const { storage } = s3;
   const worker = readFileSync(HASH_WASM_MD5, 'utf8') + WORKER_BODY;
   const partSize = choosePartSize(file.size);
   const md5s = await partMd5s(file, partSize);

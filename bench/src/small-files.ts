@@ -1,4 +1,3 @@
-import { createS3Storage } from '@app/server/storage';
 import { randomUUID } from 'node:crypto';
 import type { BenchS3 } from './local-s3';
 import { partRecorder } from './part-recorder';
@@ -22,7 +21,6 @@ export interface SmallFilesOptions {
 export async function smallFilesSection(stack: SpaStack, s3: BenchS3, files: TestFiles, o: SmallFilesOptions): Promise<{ rows: Row[]; notes: string[] }> {
   const { server, browser } = stack;
   const batch = files.batch(o.count, o.sizeKiB * 1024);
-  const storage = createS3Storage(s3.admin, s3.bucket);
   const storePort = new URL(s3.env.S3_ENDPOINT).port;
   let user = 0;
 
@@ -42,7 +40,7 @@ export async function smallFilesSection(stack: SpaStack, s3: BenchS3, files: Tes
   }
   async function bare(concurrency: number): Promise<number> {
     const sign = (f: FileOnDisk) =>
-      storage.presignPut({ key: `staging/bench-batch/${randomUUID()}.mp4`, contentType: 'video/mp4', size: f.size, metadata: {}, expiresIn: 600 });
+      s3.storage.presignPut({ key: `staging/bench-batch/${randomUUID()}.mp4`, contentType: 'video/mp4', size: f.size, metadata: {}, expiresIn: 600 });
     const targets = await Promise.all(batch.map(sign));
     const page = await openBlank(browser, server.origin);
     try {

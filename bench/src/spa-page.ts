@@ -91,8 +91,6 @@ export interface SpaTiming {
   completeMs: number;
   /** Longest time the bar stood still while uploading: start, each value change, end of the PUT. */
   maxGapMs: number;
-  /** "uploading" → the bar's first move: connection, preflight, first progress event. */
-  firstMoveMs: number;
   progressChanges: number;
 }
 
@@ -138,7 +136,6 @@ export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number)
     putMs: verifying - uploading,
     completeMs: done - verifying,
     maxGapMs,
-    firstMoveMs: (marks.length > 2 ? marks[1]! : verifying) - uploading,
     progressChanges: rec.progress.length,
   };
 }
@@ -179,15 +176,11 @@ export async function xhrPutMany(page: Page, files: FileOnDisk[], targets: Array
   return ms;
 }
 
-/**
- * A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms.
- * `withProgress` adds an upload.onprogress listener that only stores the value: the browser's own
- * cost of progress events, apart from what the SPA does with them.
- */
-export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget, withProgress = false): Promise<number> {
+/** A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms. */
+export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget): Promise<number> {
   await page.locator('#f').setInputFiles(file.path);
   const { status, ms } = await page.evaluate(
-    async ({ url, headers, withProgress }) => {
+    async ({ url, headers }) => {
       const picked = (document.querySelector('#f') as HTMLInputElement).files?.[0];
       if (!picked) return { status: -1, ms: 0 };
       const t0 = performance.now();
@@ -196,14 +189,13 @@ export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget, wi
         xhr.open('PUT', url);
         xhr.timeout = 300_000;
         for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-        if (withProgress) xhr.upload.addEventListener('progress', () => undefined);
         xhr.onload = () => resolve(xhr.status);
         xhr.onerror = xhr.ontimeout = () => resolve(0);
         xhr.send(picked);
       });
       return { status: code, ms: performance.now() - t0 };
     },
-    { url: target.url, headers: target.headers, withProgress },
+    { url: target.url, headers: target.headers },
   );
   if (status !== 200) throw new Error(`bare XHR PUT of ${file.name}: HTTP ${status}`);
   return ms;
