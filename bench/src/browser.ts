@@ -73,7 +73,13 @@ export async function browserSection(stack: SpaStack, s3: BenchS3, files: TestFi
       }
     }
     rows.push(
-      makeRow({ metric: `SPA upload ${sizeMiB} MiB vs Uppy`, unit: 'MB/s', samples: speed.spa, baseline: { metric: 'Uppy', samples: speed.uppy }, target: atLeastRatio(1) }),
+      makeRow({
+        metric: `SPA upload ${sizeMiB} MiB vs Uppy`,
+        unit: 'MB/s',
+        samples: speed.spa,
+        baseline: { metric: 'Uppy', samples: speed.uppy },
+        target: atLeastRatio(1),
+      }),
       makeRow({ metric: `SPA upload ${sizeMiB} MiB vs bare XHR`, unit: 'MB/s', samples: speed.spa, baseline: { metric: 'bare XHR', samples: speed.xhr } }),
       makeRow({ metric: `Uppy ${sizeMiB} MiB`, unit: 'MB/s', samples: speed.uppy, baseline: { metric: 'bare XHR', samples: speed.xhr } }),
       makeRow({ metric: `bare XHR PUT ${sizeMiB} MiB`, unit: 'MB/s', samples: speed.xhr }),

@@ -109,7 +109,12 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
 
   const of = (kind: Kind, pick: (m: ColdStart) => number) => runs[kind].map(pick);
   const rows = [
-    makeRow({ metric: 'cold start to /healthz ready', unit: 'ms', samples: of('product', (m) => m.readyMs), baseline: { metric: 'bare node http', samples: of('bare', (m) => m.readyMs) } }),
+    makeRow({
+      metric: 'cold start to /healthz ready',
+      unit: 'ms',
+      samples: of('product', (m) => m.readyMs),
+      baseline: { metric: 'bare node http', samples: of('bare', (m) => m.readyMs) },
+    }),
     makeRow({
       metric: 'first requestUrl after ready',
       unit: 'ms',
@@ -117,7 +122,12 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
       baseline: { metric: 'bare first GET', samples: of('bare', (m) => m.firstMs) },
       target: atMost(50, 'ms'),
     }),
-    makeRow({ metric: 'RSS idle after start', unit: 'MiB', samples: of('product', (m) => m.idleRss), baseline: { metric: 'bare node http', samples: of('bare', (m) => m.idleRss) } }),
+    makeRow({
+      metric: 'RSS idle after start',
+      unit: 'MiB',
+      samples: of('product', (m) => m.idleRss),
+      baseline: { metric: 'bare node http', samples: of('bare', (m) => m.idleRss) },
+    }),
     makeRow({ metric: 'RSS after each load round', unit: 'MiB', samples: loadRss, target: atMost(150, 'MiB', 'max') }),
     makeRow({ metric: 'RSS growth per load round', unit: 'MiB', samples: growth, note: 'first value: from idle' }),
     makeRow({ metric: 'requestUrl throughput (built server)', unit: 'req/s', samples: loadRps }),

@@ -110,7 +110,14 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
     },
     async allowPeer(origin) {
       const rules = (await admin.send(new GetBucketCorsCommand({ Bucket: bucket })).catch(() => ({ CORSRules: [] }))).CORSRules ?? [];
-      const peer = { ID: 'bench-peer', AllowedOrigins: [origin], AllowedMethods: ['PUT', 'POST', 'GET', 'HEAD', 'DELETE'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 };
+      const peer = {
+        ID: 'bench-peer',
+        AllowedOrigins: [origin],
+        AllowedMethods: ['PUT', 'POST', 'GET', 'HEAD', 'DELETE'],
+        AllowedHeaders: ['*'],
+        ExposeHeaders: ['ETag'],
+        MaxAgeSeconds: 3000,
+      };
       const CORSRules = [...rules.filter((r) => r.ID !== peer.ID), peer];
       await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules } }));
     },

@@ -40,7 +40,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     if (arg === '--no-profile') profileOnMiss = false;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg.startsWith('--only=') ? arg.slice('--only='.length) : argv[++i];
-      const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const names = (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
       if (bad.length || names.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(',')} (got "${value ?? ''}")`);
       only = SECTIONS.filter((s) => names.includes(s));

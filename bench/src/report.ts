@@ -48,7 +48,13 @@ export function renderText(report: Report): string {
     out.push('', `== ${section.title} (${fmt(section.seconds)} s)`);
     const table = [HEAD, ...section.rows.map(cells)];
     const widths = HEAD.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-    for (const r of table) out.push(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+    for (const r of table)
+      out.push(
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join('  ')
+          .trimEnd(),
+      );
     for (const note of section.notes) out.push(`  - ${note}`);
     if (section.error) out.push(`  ! section failed: ${section.error}`);
   }
@@ -63,8 +69,7 @@ export function renderMarkdown(report: Report): string {
   const out = [
     '# Benchmark results',
     '',
-    `${report.startedAt}, ${m.cpus} × ${m.cpuModel}, Node ${m.node}, wall ${fmt(report.wallSeconds)} s. ` +
-      `Options: \`${JSON.stringify(report.options)}\`.`,
+    `${report.startedAt}, ${m.cpus} × ${m.cpuModel}, Node ${m.node}, wall ${fmt(report.wallSeconds)} s. ` + `Options: \`${JSON.stringify(report.options)}\`.`,
     '',
     codeLine(report),
   ];
@@ -79,8 +84,7 @@ export function renderMarkdown(report: Report): string {
   return out.join('\n');
 }
 
-const codeLine = ({ codeSize: c }: Report) =>
-  `Code size (lines, tests excluded): bench/src ${fmt(c.bench)}, product (apps/*/src + packages/*/src) ${fmt(c.product)}.`;
+const codeLine = ({ codeSize: c }: Report) => `Code size (lines, tests excluded): bench/src ${fmt(c.bench)}, product (apps/*/src + packages/*/src) ${fmt(c.product)}.`;
 
 export function summaryLine(report: Report): string {
   const judged = report.sections.flatMap((s) => s.rows.filter((r) => r.target));

@@ -34,7 +34,7 @@ const TITLES: Record<SectionId, string> = {
   signing: '1. Signing throughput (autocannon, 64 connections)',
   bytes: '2. The API server never carries file bytes',
   browser: '3. Upload speed in Chromium: the SPA, Uppy and a bare PUT (loopback)',
-  multipart: '4. Multipart against the technique\'s ceiling (loopback)',
+  multipart: "4. Multipart against the technique's ceiling (loopback)",
   lossy: '5. A lossy slow link: multipart, single PUT and Uppy',
   batch: '6. Many small files picked at once',
   complete: '7. upload.complete with many files held',
@@ -115,9 +115,7 @@ try {
   await section('complete', async () => completeSection(await spaStack(), s3!, files, { ...options.complete, log }));
   await stack?.close();
   stack = undefined;
-  await section('footprint', () =>
-    footprintSection({ ...options.footprint, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }),
-  );
+  await section('footprint', () => footprintSection({ ...options.footprint, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }));
 } catch (error) {
   log(`setup failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exitCode = 1;

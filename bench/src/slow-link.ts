@@ -100,7 +100,7 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
     forget();
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
     const what = step.includes('netem') ? 'tc netem (no sch_netem in this kernel?)' : `tc ${step.slice(0, 2).join(' ')} ${step[step.indexOf('lo') + 3] ?? ''}`;
-    throw new Error(`${what}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new Error(`${what}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
   return {
     async delivered() {
@@ -147,7 +147,7 @@ async function startHelper(command: string, args: string[], what: string): Promi
     await next('ready', 10_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)} ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)} ${stderr.trim().split('\n').slice(-2).join(' ')}`, { cause: error });
   }
   return {
     child,
@@ -227,7 +227,9 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
     const relay = join(HERE, 'ns-relay.mjs');
     const routes = [[storePort, NEAR] as const, ...directPorts.map((p) => [p, NEAR_DIRECT] as const)];
     helpers.push(await startHelper(process.execPath, [relay, ...routes.map(([p, host]) => `${host}:${p}=127.0.0.1:${p}`)], 'relays on our end'));
-    helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'));
+    helpers.push(
+      await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'),
+    );
     step = 'Chromium in the namespace';
     const wrapper = join(dir, 'chromium-in-ns');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} '${chromiumPath().replace(/'/g, `'\\''`)}' "$@"\n`);
@@ -236,7 +238,7 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
   } catch (error) {
     await remove();
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
-    throw new Error(`${step}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new Error(`${step}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
   return {
     describe:

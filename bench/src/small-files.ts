@@ -66,7 +66,13 @@ export async function smallFilesSection(stack: SpaStack, s3: BenchS3, files: Tes
   const label = `${o.count} files of ${o.sizeKiB} KiB`;
   return {
     rows: [
-      makeRow({ metric: `SPA, ${label} picked at once`, unit: 'files/s', samples: rate.spa, baseline: { metric: 'bare XHR', samples: rate.bare }, target: atLeastRatio(0.7) }),
+      makeRow({
+        metric: `SPA, ${label} picked at once`,
+        unit: 'files/s',
+        samples: rate.spa,
+        baseline: { metric: 'bare XHR', samples: rate.bare },
+        target: atLeastRatio(0.7),
+      }),
       makeRow({ metric: `bare XHR PUTs, ${label}, ${concurrency} in flight`, unit: 'files/s', samples: rate.bare }),
     ],
     notes: [

@@ -109,7 +109,12 @@ export async function spaUploadMany(page: Page, files: FileOnDisk[], timeoutMs: 
   const end = (await page.evaluate('performance.now()')) as number;
   const rec = (await page.evaluate('window.__bench')) as Recorded;
   if (rec.done === files.length) return { done: rec.done, ms: rec.lastDone - rec.changeAt };
-  const error = (await page.locator('li [role=alert]').first().textContent({ timeout: 1000 }).catch(() => null)) ?? 'no message shown';
+  const error =
+    (await page
+      .locator('li [role=alert]')
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => null)) ?? 'no message shown';
   return { done: rec.done, ms: end - rec.changeAt, error };
 }
 
@@ -122,7 +127,11 @@ export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number)
   await page.locator(settled).first().waitFor({ timeout: timeoutMs });
   const status = await page.locator(row).first().getAttribute('data-status');
   if (status !== 'done') {
-    const why = await page.locator(`${row} [role=alert]`).first().textContent({ timeout: 1000 }).catch(() => '');
+    const why = await page
+      .locator(`${row} [role=alert]`)
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
     throw new Error(`SPA upload of ${file.name} ended "${status}": ${why}`);
   }
   const rec = (await page.evaluate('window.__bench')) as Recorded;
