@@ -1,6 +1,6 @@
 import { startCommand } from '@app/server/start-command';
 import type { S3Env } from '@app/test-utils';
-import { BENCH_JWT_SECRET } from './jwt';
+import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET } from './jwt';
 import { runLoad, trpcTarget } from './load';
 import { requestPutUrl } from './presign';
 import { freePort, rssMiB, spawnNode, waitForOk, type Spawned } from './proc';
@@ -38,6 +38,7 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
     AWS_ACCESS_KEY_ID: o.s3.S3_ACCESS_KEY,
     AWS_SECRET_ACCESS_KEY: o.s3.S3_SECRET_KEY,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET,
     LOG_LEVEL: 'warn',
     WEB_DIST_DIR: o.webDistDir,
     // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.

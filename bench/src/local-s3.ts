@@ -1,4 +1,5 @@
-import { createS3Storage, setupBucket } from '@app/server/storage';
+import { createNodeSealer, createS3Storage, setupBucket } from '@app/server/storage';
+import { BENCH_SEAL_SECRET } from './jwt';
 import type { UploadStorage } from '@app/api';
 import { adminClient, createTestBucket, listKeys, parseEnvLines, type S3Env } from '@app/test-utils';
 import {
@@ -93,6 +94,8 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
 
   const admin = adminClient(env);
   const { bucket, drop } = await createTestBucket(admin, 'bench');
+  // The store layers from the start: the production server (footprint) refuses a bucket without them.
+  await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
   const emptyBucket = async () => {
     for (const key of await listKeys(admin, bucket)) await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     const { Uploads = [] } = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
@@ -104,7 +107,7 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
     dataDir: BENCH_CLUSTER.S3_DATA_DIR,
     admin,
     bucket,
-    storage: createS3Storage(admin, bucket),
+    storage: createS3Storage(admin, bucket, createNodeSealer(BENCH_SEAL_SECRET)),
     async allowOrigins(origins) {
       await setupBucket(admin, { bucket, origins });
     },

@@ -1,8 +1,8 @@
 import { generateKey, requestUrlInput, type SignRequest } from '@app/api';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage } from '@app/server/storage';
+import { createNodeSealer, createS3Client, createS3Storage } from '@app/server/storage';
 import type { S3Env } from '@app/test-utils';
-import { BENCH_JWT_SECRET, signJwt } from './jwt';
+import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET, signJwt } from './jwt';
 import { REQUEST_URL_BODY } from './load';
 import { makeRow, type Row } from './stats';
 
@@ -26,7 +26,7 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   const auth = createAuth({ jwtSecret: BENCH_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, devSignIn: false, tokenTtlSeconds: 3600 });
   const credentials = { accessKeyId: s3.S3_ACCESS_KEY, secretAccessKey: s3.S3_SECRET_KEY };
   const client = createS3Client({ bucket, region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true }, credentials);
-  const storage = createS3Storage(client, bucket);
+  const storage = createS3Storage(client, bucket, createNodeSealer(BENCH_SEAL_SECRET));
   const header = `Bearer ${signJwt('bench-user')}`;
   const body = JSON.parse(REQUEST_URL_BODY) as { fileName: string; contentType: string; size: number };
   const request: SignRequest = {
