@@ -60,6 +60,9 @@ export const WHOLE_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 /** S3 presigned URLs live at most 7 days. */
 export const MAX_URL_TTL_SECONDS = 604_800;
 
+/** Calls the API takes in one HTTP batch; the SPA's batch link splits larger batches to fit. */
+export const MAX_BATCH_CALLS = 10;
+
 export interface UploadPolicy {
   /** Lower-case MIME types, without parameters. */
   allowedTypes: readonly string[];
