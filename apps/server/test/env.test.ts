@@ -25,6 +25,16 @@ describe('environment', () => {
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
   });
 
+  it('probes the store at start: blocking in production, in the background in development, not in tests', () => {
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production' }).storeProbe).toEqual({ mode: 'block', acceptUnsafe: [] });
+    expect(loadConfig(minimal).storeProbe.mode).toBe('background');
+    expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).storeProbe.mode).toBe('off');
+    const accepted = loadConfig({ ...minimal, NODE_ENV: 'production', S3_STORE_PROBE: 'off', S3_ACCEPT_UNSAFE_STORE: 'unsigned-copy-source, public-access-block' });
+    expect(accepted.storeProbe).toEqual({ mode: 'off', acceptUnsafe: ['unsigned-copy-source', 'public-access-block'] });
+    expect(() => loadConfig({ ...minimal, S3_ACCEPT_UNSAFE_STORE: 'cors' })).toThrow(/S3_ACCEPT_UNSAFE_STORE: must be checks of pnpm s3:doctor: anonymous, /);
+    expect(() => loadConfig({ ...minimal, S3_STORE_PROBE: 'sometimes' })).toThrow(/S3_STORE_PROBE: must be block, background or off/);
+  });
+
   it('reads every setting', () => {
     const config = loadConfig({
       ...minimal,
