@@ -1,4 +1,4 @@
-import { checkFile, defaultUploadPolicy, type UploadPolicy } from '@app/api/policy';
+import { checkFile, defaultUploadPolicy, type StoreChecksum, type UploadPolicy } from '@app/api/policy';
 import type { RouterOutputs } from '@app/api';
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useMemo, useRef, useState } from 'react';
@@ -43,7 +43,7 @@ const isAbort = (error: unknown) => error instanceof DOMException && error.name 
  * The upload queue: policy check, then a single signed PUT or, from the threshold on, a multipart
  * upload; then verification. One state entry per file.
  */
-export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnauthorized: () => void }) {
+export function useUploads(policy: UploadPolicy & { checksum?: StoreChecksum }, { onUnauthorized }: { onUnauthorized: () => void }) {
   const utils = trpc.useUtils();
   const [items, setItems] = useState<UploadItem[]>([]);
   const [resumables, setResumables] = useState<ResumeRecord[]>(() => loadRecords());
@@ -116,6 +116,7 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
         const sample = await sampleHash(file);
         const engine = new MultipartUpload(file, api, {
           concurrency: policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+          contentMd5: (policy.checksum ?? 'content-md5') === 'content-md5',
           plan,
           onPlan: (p) => {
             key = p.key;
@@ -139,7 +140,7 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
         setResumables(loadRecords());
       }
     },
-    [api, fail, policy.multipartConcurrency, update],
+    [api, fail, policy.multipartConcurrency, policy.checksum, update],
   );
 
   const start = useCallback(

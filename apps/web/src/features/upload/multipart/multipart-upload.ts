@@ -11,6 +11,8 @@ export type EngineState = 'uploading' | 'paused' | 'offline' | 'waiting' | 'veri
 
 export interface MultipartOptions {
   concurrency: number;
+  /** Sign each part's Content-MD5 (the store verifies it); off where `upload.policy` says it does not. */
+  contentMd5?: boolean;
   /** A plan from an earlier session: only the parts the store lacks are sent. */
   plan?: Plan | undefined;
   onPlan?: (plan: Plan) => void;
@@ -19,6 +21,8 @@ export interface MultipartOptions {
 }
 
 const MAX_ATTEMPTS = 8;
+/** No digest: the store would not check it (or refuses Content-MD5), so nothing is hashed or signed. */
+const noDigest = async () => '';
 const interrupted = () => new DOMException('Upload paused or cancelled', 'AbortError');
 
 /**
@@ -50,7 +54,8 @@ export class MultipartUpload {
       // The part size is the server's choice, but the rule is shared: each hashing worker hashes one
       // of the first parts while `start` runs, so they are signed together in the first call.
       const expectedPartSize = choosePartSize(this.file.size);
-      const firstParts = this.options.plan ? 0 : Math.min(HASH_WORKERS, Math.ceil(this.file.size / expectedPartSize));
+      const hash = this.options.contentMd5 === false ? noDigest : md5Of;
+      const firstParts = this.options.plan || hash === noDigest ? 0 : Math.min(HASH_WORKERS, Math.ceil(this.file.size / expectedPartSize));
       const firstDigests = Array.from({ length: firstParts }, (_, i) => {
         const digest = md5Of(this.file.slice(i * expectedPartSize, (i + 1) * expectedPartSize));
         digest.catch(() => {});
@@ -59,7 +64,7 @@ export class MultipartUpload {
       const plan = this.options.plan ?? (await this.call(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size })));
       this.plan = plan;
       this.options.onPlan?.(plan);
-      const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn), { hash: md5Of, minBatch: HASH_WORKERS });
+      const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn), { hash, minBatch: HASH_WORKERS });
       if (plan.partSize === expectedPartSize) firstDigests.forEach((digest, i) => signer.seed(i + 1, digest));
       if (this.options.plan) {
         const { parts } = await this.call(() => this.api.listParts({ key: plan.key, uploadId: plan.uploadId }));

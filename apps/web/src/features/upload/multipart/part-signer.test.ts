@@ -157,3 +157,20 @@ describe('signing parts in batches', () => {
     expect(hashing.hashing()).toEqual([2, 3]);
   });
 });
+
+describe('a store that does not verify Content-MD5', () => {
+  it('signs parts without a digest when the upload does not hash', async () => {
+    const sent: Array<string[] | undefined> = [];
+    const api: Pick<MultipartApi, 'signParts'> = {
+      async signParts({ partNumbers, contentMd5 }) {
+        sent.push(contentMd5);
+        return { parts: partNumbers.map((partNumber) => ({ partNumber, url: `https://store.test/${partNumber}`, headers: {} })), expiresAt: new Date(Date.now() + 600_000).toISOString() };
+      },
+    };
+    const signer = new PartSigner(file, plan, api, direct, { hash: async () => '', minBatch: 2 });
+    const parts = await Promise.all([1, 2].map((n) => signer.get(n, [3, 4])));
+    expect(parts.map((p) => p.url)).toEqual(['https://store.test/1', 'https://store.test/2']);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((digests) => digests === undefined)).toBe(true);
+  });
+});

@@ -150,7 +150,9 @@ export class PartSigner {
     const batch = [...this.queue].slice(0, BATCH);
     for (const [n] of batch) this.queue.delete(n);
     const partNumbers = batch.map(([n]) => n);
-    const contentMd5 = partNumbers.map((n) => this.ready.get(n)!);
+    const digests = partNumbers.map((n) => this.ready.get(n)!);
+    // An empty digest means the upload does not hash (the store does not verify Content-MD5).
+    const contentMd5 = digests.every(Boolean) ? digests : undefined;
     this.signing = true;
     this.call(() => this.api.signParts({ key: this.plan.key, uploadId: this.plan.uploadId, partNumbers, contentMd5 }))
       .then(
