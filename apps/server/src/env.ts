@@ -15,9 +15,7 @@ const list = z
 
 const count = (what: string) => z.coerce.number({ error: `must be a number of ${what}` }).int().min(0, `must be 0 (off) or more ${what}`);
 
-const UNSAFE_CHECKS = Object.entries(CHECKS)
-  .filter(([, c]) => c.impact === 'unsafe')
-  .map(([id]) => id) as [CheckId, ...CheckId[]];
+const UNSAFE_CHECKS = Object.entries(CHECKS).filter(([, c]) => c.impact === 'unsafe').map(([id]) => id) as [CheckId, ...CheckId[]];
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
@@ -124,11 +122,7 @@ export interface Config {
   limits: Limits;
   redisUrl: string | undefined;
   staging: { maxAgeSeconds: number; sweepIntervalSeconds: number };
-  /**
-   * The store probe at start (`pnpm s3:doctor`'s checks): `block` waits for it and refuses to start
-   * on an unsafe store (the default in production), `background` adapts once it is done (the
-   * default in development), `off` assumes Content-MD5 and PUT+POST (the default in tests).
-   */
+  /** The store probe at start (the doctor's checks, see doctor/at-start.ts) and the risks accepted. */
   storeProbe: { mode: 'block' | 'background' | 'off'; acceptUnsafe: CheckId[] };
 }
 
