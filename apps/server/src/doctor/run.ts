@@ -47,27 +47,32 @@ export async function runDoctor(target: DoctorTarget, { clockOffsetMs = 0 }: Doc
   try {
     await run(['credentials'], () => checkCredentials(probe));
     if (rows.get('credentials')?.status === 'pass') {
-      await run(['clock'], () => checkClock(probe));
-      await run(['addressing'], () => checkAddressing(probe));
-      await run(['signed-put', 'put-type', 'put-length', 'put-expiry'], () => checkSignedPut(probe));
-      await run(['cors'], () => checkCors(probe));
-      await run(['cors-foreign'], () => checkForeignOrigin(probe));
-      await run(['anonymous'], () => checkAnonymous(probe));
-      await run(['content-md5'], () => checkContentMd5(probe));
-      await run(['checksum-crc32', 'checksum-sha256'], () => checkChecksums(probe));
-      await run(['unsigned-acl'], () => checkUnsignedAcl(probe));
-      await run(['unsigned-copy-source'], async () => {
-        const row = await checkUnsignedCopySource(probe);
-        const sid = await denyCopyStatement(probe);
-        return sid ? { ...row, seen: `${row.seen}; bucket policy statement "${sid}"` } : row;
-      });
-      await run(['unsigned-disposition'], () => checkUnsignedDisposition(probe));
-      await run(['post-policy'], () => checkPostPolicy(probe));
-      await run(['multipart'], () => checkMultipart(probe));
-      await run(['conditional-write'], () => checkConditionalWrite(probe));
-      await run(['lifecycle'], () => checkLifecycle(probe));
-      await run(['public-access-block'], () => checkPublicAccessBlock(probe, rows.get('unsigned-acl')?.status === 'pass'));
-      await run(['ownership-controls'], () => checkOwnershipControls(probe, rows.get('unsigned-acl')?.status === 'pass'));
+      // Independent probes on their own keys: in parallel, so the start of a production server waits
+      // for the slowest chain of round trips, not for their sum.
+      const acl = run(['unsigned-acl'], () => checkUnsignedAcl(probe));
+      const aclNeutral = () => rows.get('unsigned-acl')?.status === 'pass';
+      await Promise.all([
+        run(['clock'], () => checkClock(probe)),
+        run(['addressing'], () => checkAddressing(probe)),
+        run(['signed-put', 'put-type', 'put-length', 'put-expiry'], () => checkSignedPut(probe)),
+        run(['cors'], () => checkCors(probe)),
+        run(['cors-foreign'], () => checkForeignOrigin(probe)),
+        run(['anonymous'], () => checkAnonymous(probe)),
+        run(['content-md5'], () => checkContentMd5(probe)),
+        run(['checksum-crc32', 'checksum-sha256'], () => checkChecksums(probe)),
+        acl.then(() => run(['public-access-block'], () => checkPublicAccessBlock(probe, aclNeutral()))),
+        acl.then(() => run(['ownership-controls'], () => checkOwnershipControls(probe, aclNeutral()))),
+        run(['unsigned-copy-source'], async () => {
+          const row = await checkUnsignedCopySource(probe);
+          const sid = await denyCopyStatement(probe);
+          return sid ? { ...row, seen: `${row.seen}; bucket policy statement "${sid}"` } : row;
+        }),
+        run(['unsigned-disposition'], () => checkUnsignedDisposition(probe)),
+        run(['post-policy'], () => checkPostPolicy(probe)),
+        run(['multipart'], () => checkMultipart(probe)),
+        run(['conditional-write'], () => checkConditionalWrite(probe)),
+        run(['lifecycle'], () => checkLifecycle(probe)),
+      ]);
     }
   } finally {
     leftovers = await probe.cleanup();
