@@ -77,7 +77,7 @@ describe('pnpm s3:doctor against a store that enforces nothing (s3rver)', () => 
     }
   });
 
-  it('the production server refuses to start against it, naming each missing layer; the override starts it, adapted', { timeout: 90_000 }, async () => {
+  it('the production server refuses to start against it, naming each missing layer; the override starts it, adapted', { timeout: 180_000 }, async () => {
     const refused = startProductionServer();
     const [code] = await once(refused.child, 'exit');
     const message = refused.output();
