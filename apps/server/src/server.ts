@@ -5,6 +5,8 @@ import { UnsafeStoreError, probeStoreAtStart } from './doctor/at-start';
 import { EnvError, loadConfig } from './env';
 import { createS3Client } from './storage/s3-client';
 import { createS3Storage } from './storage/s3-storage';
+import { createNodeSealer } from './storage/sealer';
+import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
 
@@ -21,7 +23,7 @@ const webDistDir =
   config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
 
 const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket);
+const storage = createS3Storage(client, config.s3.bucket, createNodeSealer(config.uploadMetadataSecret));
 const storeOrigin = await storeOriginOf(storage);
 
 // Before the app's logger exists: one JSON line like pino's, on stdout.
@@ -29,6 +31,16 @@ const startLog = {
   info: (obj: object, msg: string) => config.logLevel !== 'silent' && console.log(JSON.stringify({ level: 30, ...obj, msg })),
   warn: (obj: object, msg: string) => config.logLevel !== 'silent' && console.log(JSON.stringify({ level: 40, ...obj, msg })),
 };
+
+// A store that lets an uploader copy what the server can read must not serve users in production.
+// The blocking store probe (production's default) checks this among the others; without it, this
+// one quick probe still guards the start.
+const guard = config.storeProbe.mode === 'block' ? ({ result: 'refused' } as const) : await probeCopyGuard(client, config.s3.bucket);
+const copyAccepted = config.storeProbe.acceptUnsafe.includes('unsigned-copy-source');
+if (guard.result === 'copied' && config.nodeEnv === 'production' && !copyAccepted) {
+  console.error(`Refusing to start: ${COPY_GUARD_MISSING} \`pnpm s3:doctor\` shows every check; S3_ACCEPT_UNSAFE_STORE=unsigned-copy-source starts anyway.`);
+  process.exit(1);
+}
 
 let app;
 try {
@@ -44,6 +56,9 @@ try {
   console.error(error instanceof UnsafeStoreError ? `Refusing to start: ${error.message}` : (error as Error).message);
   process.exit(1);
 }
+
+if (guard.result === 'copied') app.log.warn(COPY_GUARD_MISSING);
+if (guard.result === 'unknown') app.log.warn({ err: guard.error }, 'could not check whether the store refuses copies into staging/');
 
 const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
 const sweep = () =>

@@ -32,6 +32,7 @@ function startProductionServer(extra: Record<string, string> = {}) {
     NODE_ENV: 'production',
     PORT: '0',
     AUTH_JWT_SECRET: 'x'.repeat(32),
+    UPLOAD_METADATA_SECRET: 'm'.repeat(32),
     WEB_DIST_DIR: dist,
     ...extra,
   };

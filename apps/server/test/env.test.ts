@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadConfig } from '../src/env';
+import { DEV_UPLOAD_METADATA_SECRET, EnvError, loadConfig } from '../src/env';
 
 const minimal = { S3_BUCKET: 'uploads', S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32) };
 
@@ -26,13 +26,20 @@ describe('environment', () => {
   });
 
   it('probes the store at start: blocking in production, in the background in development, not in tests', () => {
-    expect(loadConfig({ ...minimal, NODE_ENV: 'production' }).storeProbe).toEqual({ mode: 'block', acceptUnsafe: [] });
+    const production = { ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: 'm'.repeat(32) };
+    expect(loadConfig(production).storeProbe).toEqual({ mode: 'block', acceptUnsafe: [] });
     expect(loadConfig(minimal).storeProbe.mode).toBe('background');
     expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).storeProbe.mode).toBe('off');
-    const accepted = loadConfig({ ...minimal, NODE_ENV: 'production', S3_STORE_PROBE: 'off', S3_ACCEPT_UNSAFE_STORE: 'unsigned-copy-source, public-access-block' });
+    const accepted = loadConfig({ ...production, S3_STORE_PROBE: 'off', S3_ACCEPT_UNSAFE_STORE: 'unsigned-copy-source, public-access-block' });
     expect(accepted.storeProbe).toEqual({ mode: 'off', acceptUnsafe: ['unsigned-copy-source', 'public-access-block'] });
     expect(() => loadConfig({ ...minimal, S3_ACCEPT_UNSAFE_STORE: 'cors' })).toThrow(/S3_ACCEPT_UNSAFE_STORE: must be checks of pnpm s3:doctor: anonymous, /);
     expect(() => loadConfig({ ...minimal, S3_STORE_PROBE: 'sometimes' })).toThrow(/S3_STORE_PROBE: must be block, background or off/);
+  });
+
+  it('seals upload metadata with a fixed development secret unless one is set; production needs its own', () => {
+    expect(loadConfig(minimal).uploadMetadataSecret).toBe(DEV_UPLOAD_METADATA_SECRET);
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: secret }).uploadMetadataSecret).toBe(secret);
   });
 
   it('reads every setting', () => {
@@ -80,6 +87,8 @@ describe('environment', () => {
     [{ RATE_LIMIT_REQUEST_URL_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUEST_URL_PER_MINUTE: must be 0 \(off\) or more calls/],
     [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
     [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
+    [{ UPLOAD_METADATA_SECRET: 'short' }, /UPLOAD_METADATA_SECRET: must be at least 32 characters/],
+    [{ NODE_ENV: 'production' }, /UPLOAD_METADATA_SECRET: is required in production/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);

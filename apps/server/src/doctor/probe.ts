@@ -10,6 +10,7 @@ import type { UploadStorage } from '@app/api';
 import { randomBytes } from 'node:crypto';
 import { createPresigner, type Presign } from '../storage/presigner';
 import { createS3Storage } from '../storage/s3-storage';
+import { createNodeSealer } from '../storage/sealer';
 
 /**
  * Where the doctor writes. Under `staging/` because that is where the product's pre-signed PUTs
@@ -47,7 +48,8 @@ export class Probe {
     this.prefix = PROBE_ROOT + run;
     this.finalPrefix = PROBE_FINAL_ROOT + run;
     this.presigner = createPresigner(target.client, target.bucket);
-    this.storage = createS3Storage(target.client, target.bucket);
+    // The doctor never completes an upload: a throwaway secret seals its probes' metadata.
+    this.storage = createS3Storage(target.client, target.bucket, createNodeSealer(randomBytes(32).toString('hex')));
   }
 
   get client() {

@@ -69,7 +69,8 @@ export async function checkUnsignedDisposition(probe: Probe): Promise<CheckResul
   const head = await probe.client.send(new HeadObjectCommand({ Bucket: probe.bucket, Key: staged }));
   if (!head.ContentDisposition) return result('unsigned-disposition', 'pass', `accepted (${put.status}) but not stored`);
   const final = probe.key('disposition.txt', 'final');
-  await probe.storage.copyObject(staged, final, head.ETag ?? '', head.ContentLength ?? BODY.length);
+  // The product's own promotion copy, as `complete` calls it.
+  await probe.storage.copyObject({ source: staged, target: final, etag: head.ETag ?? '', size: head.ContentLength ?? BODY.length, contentType: 'text/plain', metadata: {} });
   const promoted = await probe.client.send(new HeadObjectCommand({ Bucket: probe.bucket, Key: final }));
   if (promoted.ContentDisposition) {
     return result(
