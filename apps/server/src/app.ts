@@ -2,6 +2,7 @@ import {
   defaultLimits,
   type Limits,
   type RateLimiter,
+  type StoreCapabilities,
   type UploadPolicy,
   type UploadStorage,
   type UsageCache,
@@ -25,6 +26,8 @@ export interface AppDeps {
   };
   auth: Auth;
   storage: UploadStorage;
+  /** The store's capabilities as probed (`src/doctor/at-start.ts`); the defaults when unset. */
+  storeCapabilities?: () => StoreCapabilities;
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
   usage?: UsageCache;
@@ -37,7 +40,7 @@ export interface AppDeps {
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, limiter, usage, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, auth, storage, storeCapabilities, limiter, usage, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
@@ -47,6 +50,7 @@ export async function buildApp({ config, auth, storage, limiter, usage, trpcAdap
   await app.register(trpcPlugin, {
     auth,
     storage,
+    store: storeCapabilities,
     policy: config.policy,
     limits: config.limits ?? defaultLimits,
     limiter: limiter ?? stores.limiter,

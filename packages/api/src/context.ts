@@ -1,5 +1,5 @@
 import type { Limits, RateLimiter, UsageCache } from './limits';
-import type { UploadPolicy } from './policy';
+import type { StoreCapabilities, UploadPolicy } from './policy';
 import type { UploadSealer } from './seal';
 
 /** A signed-in user, as the server's auth layer verified it. */
@@ -117,6 +117,8 @@ export interface Context {
   authError?: string;
   storage: UploadStorage;
   policy: UploadPolicy;
+  /** What the store verifies and supports (`pnpm s3:doctor`); `defaultStoreCapabilities` when unset. */
+  store?: StoreCapabilities;
   /** Issues a token for a name; null when dev sign-in is off. */
   devSignIn: ((name: string) => Promise<{ token: string; user: User }>) | null;
   limits: Limits;

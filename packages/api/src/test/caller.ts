@@ -2,7 +2,7 @@ import type { Context, User } from '../context';
 import { createCaller } from '../index';
 import { defaultLimits, type Limits } from '../limits';
 import { createMemoryRateLimiter, createMemoryUsageCache } from '../memory-limits';
-import { defaultUploadPolicy, type UploadPolicy } from '../policy';
+import { defaultUploadPolicy, type StoreCapabilities, type UploadPolicy } from '../policy';
 import { memoryStorage } from './memory-storage';
 
 export const alice: User = { id: 'alice', name: 'Alice' };
@@ -11,7 +11,7 @@ export const bob: User = { id: 'bob', name: 'Bob' };
 /** A caller with a real context around an in-memory store. */
 export function setup(
   user: User | null = alice,
-  { policy = defaultUploadPolicy, limits = defaultLimits }: { policy?: UploadPolicy; limits?: Limits } = {},
+  { policy = defaultUploadPolicy, limits = defaultLimits, store }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
@@ -21,6 +21,7 @@ export function setup(
     user: u,
     storage: memory.storage,
     policy,
+    ...(store ? { store } : {}),
     limits,
     limiter,
     usage,
