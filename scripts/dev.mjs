@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `pnpm dev`: a local Ceph RGW (unless S3_ENDPOINT is set), the bucket and its CORS rule, then the
-// API server (tsx watch) and the SPA (Vite), with development defaults for everything unset.
-import { execFileSync, spawn } from 'node:child_process';
+// `pnpm dev`: a local Ceph RGW (unless S3_ENDPOINT is set), the bucket and its CORS rule, the store
+// doctor's one-line summary, then the API server (tsx watch) and the SPA (Vite), with development
+// defaults for everything unset.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ env.AUTH_JWT_SECRET ??= 'dev-only-secret-change-me-in-production-0123456789';
 env.NODE_ENV ??= 'development';
 
 execFileSync('pnpm', ['--silent', '--filter', '@app/server', 's3:setup'], { env, stdio: 'inherit', cwd: root });
+// What the store enforces, in one line; a finding never stops development (the server adapts).
+const doctor = spawnSync('pnpm', ['--silent', '--filter', '@app/server', 's3:doctor', '--summary'], { env, cwd: root, encoding: 'utf8' });
+console.log(doctor.stdout.trim() || `s3:doctor did not run: ${doctor.stderr.trim().split('\n').pop()}`);
 
 // Each in its own process group, so stopping reaches pnpm's grandchildren (tsx, vite) too.
 const run = (filter) => spawn('pnpm', ['--filter', filter, 'dev'], { env: { ...env, WEB_PORT: webPort }, stdio: 'inherit', cwd: root, detached: true });

@@ -13,7 +13,7 @@ export async function buildPackage(root: string, name: '@app/web' | '@app/server
     await run('pnpm', ['--filter', name, 'build'], { cwd: root, timeout: 5 * 60_000, maxBuffer: 20 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`pnpm --filter ${name} build failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`.slice(0, 4000));
+    throw new Error(`pnpm --filter ${name} build failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`.slice(0, 4000), { cause: error });
   }
   return (performance.now() - t0) / 1000;
 }

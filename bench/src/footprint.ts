@@ -1,6 +1,6 @@
 import { startCommand } from '@app/server/start-command';
 import type { S3Env } from '@app/test-utils';
-import { BENCH_JWT_SECRET } from './jwt';
+import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET } from './jwt';
 import { runLoad, trpcTarget } from './load';
 import { requestPutUrl } from './presign';
 import { freePort, rssMiB, spawnNode, waitForOk, type Spawned } from './proc';
@@ -38,7 +38,7 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
     AWS_ACCESS_KEY_ID: o.s3.S3_ACCESS_KEY,
     AWS_SECRET_ACCESS_KEY: o.s3.S3_SECRET_KEY,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
-    UPLOAD_METADATA_SECRET: 'bench-upload-metadata-secret-0123456789',
+    UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET,
     LOG_LEVEL: 'warn',
     WEB_DIST_DIR: o.webDistDir,
     // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.
@@ -110,7 +110,12 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
 
   const of = (kind: Kind, pick: (m: ColdStart) => number) => runs[kind].map(pick);
   const rows = [
-    makeRow({ metric: 'cold start to /healthz ready', unit: 'ms', samples: of('product', (m) => m.readyMs), baseline: { metric: 'bare node http', samples: of('bare', (m) => m.readyMs) } }),
+    makeRow({
+      metric: 'cold start to /healthz ready',
+      unit: 'ms',
+      samples: of('product', (m) => m.readyMs),
+      baseline: { metric: 'bare node http', samples: of('bare', (m) => m.readyMs) },
+    }),
     makeRow({
       metric: 'first requestUrl after ready',
       unit: 'ms',
@@ -118,7 +123,12 @@ export async function footprintSection(o: FootprintOptions): Promise<{ rows: Row
       baseline: { metric: 'bare first GET', samples: of('bare', (m) => m.firstMs) },
       target: atMost(50, 'ms'),
     }),
-    makeRow({ metric: 'RSS idle after start', unit: 'MiB', samples: of('product', (m) => m.idleRss), baseline: { metric: 'bare node http', samples: of('bare', (m) => m.idleRss) } }),
+    makeRow({
+      metric: 'RSS idle after start',
+      unit: 'MiB',
+      samples: of('product', (m) => m.idleRss),
+      baseline: { metric: 'bare node http', samples: of('bare', (m) => m.idleRss) },
+    }),
     makeRow({ metric: 'RSS after each load round', unit: 'MiB', samples: loadRss, target: atMost(150, 'MiB', 'max') }),
     makeRow({ metric: 'RSS growth per load round', unit: 'MiB', samples: growth, note: 'first value: from idle' }),
     makeRow({ metric: 'requestUrl throughput (built server)', unit: 'req/s', samples: loadRps }),

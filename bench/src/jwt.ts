@@ -3,6 +3,9 @@ import { createHmac } from 'node:crypto';
 /** The HS256 secret shared by every server the bench starts (32+ characters, as the env requires). */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 
+/** The secret the bench's servers seal declared sizes and types with (UPLOAD_METADATA_SECRET). */
+export const BENCH_SEAL_SECRET = 'bench-upload-metadata-secret-0123456789';
+
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
 /**

@@ -1,6 +1,15 @@
-import { setupBucket } from '@app/server/storage';
+import { createNodeSealer, createS3Storage, setupBucket } from '@app/server/storage';
+import { BENCH_SEAL_SECRET } from './jwt';
+import type { UploadStorage } from '@app/api';
 import { adminClient, createTestBucket, listKeys, parseEnvLines, type S3Env } from '@app/test-utils';
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetBucketCorsCommand,
+  ListMultipartUploadsCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,7 +17,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const SCRIPTS = fileURLToPath(new URL('../../scripts/local-s3/', import.meta.url));
 
-/** BENCH_S3_PORT moves the whole cluster (data dir, ports), e.g. beside one a killed bench left. */
+/**
+ * BENCH_S3_PORT moves the whole cluster (data dir, ports), e.g. beside one a killed bench left;
+ * BENCH_CEPH_MON_PORT and BENCH_S3_DATA_DIR override the monitor port and data dir it derives.
+ */
 const PORT = Number(process.env.BENCH_S3_PORT) || 7482;
 
 /**
@@ -20,9 +32,9 @@ const PORT = Number(process.env.BENCH_S3_PORT) || 7482;
  * CEPH_ARGS (read by every daemon the script starts) makes it collect at once, every 2 s.
  */
 const BENCH_CLUSTER = {
-  S3_DATA_DIR: PORT === 7482 ? '/tmp/typed-s3-uploads-bench' : `/tmp/typed-s3-uploads-bench-${PORT}`,
+  S3_DATA_DIR: process.env.BENCH_S3_DATA_DIR || (PORT === 7482 ? '/tmp/typed-s3-uploads-bench' : `/tmp/typed-s3-uploads-bench-${PORT}`),
   S3_PORT: String(PORT),
-  CEPH_MON_PORT: String(46791 + PORT - 7482),
+  CEPH_MON_PORT: String(Number(process.env.BENCH_CEPH_MON_PORT) || 46791 + PORT - 7482),
   CEPH_MEMSTORE_BYTES: String(4 * 1024 ** 3),
   CEPH_ARGS: '--rgw_gc_obj_min_wait=0 --rgw_gc_processor_period=2',
 };
@@ -48,9 +60,15 @@ export interface BenchS3 {
   dataDir: string;
   admin: S3Client;
   bucket: string;
-  /** Installs the CORS rule for the origin the browser uploads from. */
+  /** The product's storage adapter on the admin client: its presigner, for the bare pages and seeding. */
+  storage: UploadStorage;
+  /** Installs the product's CORS rule for the origin the browser uploads from. */
   allowOrigins(origins: string[]): Promise<void>;
-  /** Deletes every object, so memstore never fills up across 256 MiB trials. */
+  /** Adds the bench's own rule for the peer's page (Uppy also lists, completes and aborts). */
+  allowPeer(origin: string): Promise<void>;
+  /** True when close() purges the whole cluster (the bench started it): nothing needs deleting. */
+  purgedOnClose: boolean;
+  /** Deletes every object and aborts every unfinished multipart upload, so memstore never fills up. */
   emptyBucket(): Promise<void>;
   close(): Promise<void>;
 }
@@ -80,6 +98,8 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
   await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
   const emptyBucket = async () => {
     for (const key of await listKeys(admin, bucket)) await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    const { Uploads = [] } = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    for (const u of Uploads) await admin.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }));
   };
 
   return {
@@ -87,12 +107,27 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
     dataDir: BENCH_CLUSTER.S3_DATA_DIR,
     admin,
     bucket,
+    storage: createS3Storage(admin, bucket, createNodeSealer(BENCH_SEAL_SECRET)),
     async allowOrigins(origins) {
       await setupBucket(admin, { bucket, origins });
     },
+    async allowPeer(origin) {
+      const rules = (await admin.send(new GetBucketCorsCommand({ Bucket: bucket })).catch(() => ({ CORSRules: [] }))).CORSRules ?? [];
+      const peer = {
+        ID: 'bench-peer',
+        AllowedOrigins: [origin],
+        AllowedMethods: ['PUT', 'POST', 'GET', 'HEAD', 'DELETE'],
+        AllowedHeaders: ['*'],
+        ExposeHeaders: ['ETag'],
+        MaxAgeSeconds: 3000,
+      };
+      const CORSRules = [...rules.filter((r) => r.ID !== peer.ID), peer];
+      await admin.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules } }));
+    },
     emptyBucket,
+    purgedOnClose: startedByUs,
     async close() {
-      await drop().catch(() => undefined);
+      if (!startedByUs) await drop().catch(() => undefined);
       admin.destroy();
       if (!startedByUs) return;
       await run('bash', [`${SCRIPTS}ceph-rgw-stop.sh`, '--purge'], {

@@ -2,9 +2,7 @@ import { generateKey, requestUrlInput, type SignRequest } from '@app/api';
 import { createAuth } from '@app/server/auth';
 import { createNodeSealer, createS3Client, createS3Storage } from '@app/server/storage';
 import type { S3Env } from '@app/test-utils';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { BENCH_JWT_SECRET, signJwt } from './jwt';
+import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET, signJwt } from './jwt';
 import { REQUEST_URL_BODY } from './load';
 import { makeRow, type Row } from './stats';
 
@@ -28,8 +26,7 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   const auth = createAuth({ jwtSecret: BENCH_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, devSignIn: false, tokenTtlSeconds: 3600 });
   const credentials = { accessKeyId: s3.S3_ACCESS_KEY, secretAccessKey: s3.S3_SECRET_KEY };
   const client = createS3Client({ bucket, region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true }, credentials);
-  const storage = createS3Storage(client, bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
-  const naive = new S3Client({ region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true, credentials });
+  const storage = createS3Storage(client, bucket, createNodeSealer(BENCH_SEAL_SECRET));
   const header = `Bearer ${signJwt('bench-user')}`;
   const body = JSON.parse(REQUEST_URL_BODY) as { fileName: string; contentType: string; size: number };
   const request: SignRequest = {
@@ -44,16 +41,11 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
     ['auth.verify (HS256 JWT)', () => auth.verify(header)],
     ['generateKey', () => generateKey('bench-user', body.fileName, body.contentType)],
     ['storage.presignPut (product adapter)', () => storage.presignPut(request)],
-    [
-      'naive getSignedUrl (default S3Client)',
-      () => getSignedUrl(naive, new PutObjectCommand({ Bucket: bucket, Key: request.key, ContentType: body.contentType, ContentLength: body.size }), { expiresIn: 300 }),
-    ],
   ];
   const samples = new Map<string, number[]>(blocks.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of blocks) samples.get(name)!.push(await perCall(fn, msPerCall));
   }
   client.destroy();
-  naive.destroy();
   return blocks.map(([name]) => makeRow({ metric: `in-process: ${name}`, unit: 'µs/call', samples: samples.get(name)! }));
 }

@@ -1,5 +1,4 @@
 import { choosePartSize } from '@app/api/policy';
-import { createNodeSealer, createS3Storage } from '@app/server/storage';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -11,14 +10,12 @@ import { openBlank, type FileOnDisk } from './spa-page';
 import type { SpaStack } from './spa-stack';
 
 /**
- * The ceiling of the technique itself, without the SPA: a bare page uploads the picked file as one
- * PUT, as parts without any hashing, and as parts whose MD5 two workers compute first (hash-wasm,
- * as the product does). URLs are signed up front by the bench with the product's own presigner,
- * so no API call is in the way. It shows how much of the multipart-vs-single-PUT gap is the
- * machine's (CPU for the store, the browser and the hashing) and how much is the product's.
+ * The ceiling of the technique itself, without the SPA: a bare page uploads the picked file as
+ * parts without any hashing, and as parts whose MD5 two workers compute first (hash-wasm, as the
+ * product does). URLs are signed up front by the bench with the product's own presigner, so no
+ * API call is in the way: what the SPA loses against it is the product's.
  */
-export type CeilingVariant = 'single' | 'parts' | 'parts+md5';
-export const CEILING_VARIANTS: readonly CeilingVariant[] = ['single', 'parts', 'parts+md5'];
+export type CeilingVariant = 'parts' | 'parts+md5';
 
 export interface CeilingTrial {
   mbps: number;
@@ -63,8 +60,8 @@ const SETUP = `async (worker) => {
   await new Promise((r) => setTimeout(r, 200));
 }`;
 
-/** Runs in the page, timed: the picked file as one PUT, or as parts, `concurrency` in flight. */
-const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency }) => {
+/** Runs in the page, timed: the picked file as parts, `concurrency` in flight. */
+const IN_PAGE = `async ({ parts, md5s, partSize, concurrency }) => {
   const file = document.querySelector('#f').files[0];
   const put = (t, body) => new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -77,10 +74,6 @@ const IN_PAGE = `async ({ single, parts, md5s, partSize, concurrency }) => {
   });
   const { workers, waiting } = window.__ceiling || { workers: [], waiting: new Map() };
   const t0 = performance.now();
-  if (single) {
-    await put(single, file);
-    return { ms: performance.now() - t0, etags: [] };
-  }
   const n = parts.length;
   const slice = (i) => file.slice(i * partSize, Math.min(file.size, (i + 1) * partSize));
   // As the product: hashing runs up to 4 parts ahead of the part being sent, each worker one slice at a time.
@@ -124,7 +117,7 @@ async function partMd5s(file: FileOnDisk, partSize: number): Promise<string[]> {
 
 /** One trial per call: a fresh blank tab on the app's origin (the bucket's CORS rule applies). */
 export async function ceilingRunner(stack: SpaStack, s3: BenchS3, file: FileOnDisk, concurrency: number) {
-  const storage = createS3Storage(s3.admin, s3.bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
+  const { storage } = s3;
   const worker = readFileSync(HASH_WASM_MD5, 'utf8') + WORKER_BODY;
   const partSize = choosePartSize(file.size);
   const md5s = await partMd5s(file, partSize);
@@ -135,21 +128,17 @@ export async function ceilingRunner(stack: SpaStack, s3: BenchS3, file: FileOnDi
     const page = await openBlank(stack.browser, stack.server.origin);
     try {
       await page.locator('#f').setInputFiles(file.path);
-      let single: PartTarget | undefined;
       const parts: PartTarget[] = [];
-      if (variant === 'single') single = await storage.presignPut({ key, contentType: type, size: file.size, metadata: {}, expiresIn: 600 });
-      else {
-        uploadId = (await s3.admin.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key, ContentType: type }))).UploadId!;
-        for (let i = 0; i < md5s.length; i++) {
-          const size = Math.min(partSize, file.size - i * partSize);
-          const contentMd5 = variant === 'parts+md5' ? md5s[i] : undefined;
-          parts.push(await storage.presignPart({ key, uploadId, partNumber: i + 1, size, contentMd5, expiresIn: 600 }));
-        }
+      uploadId = (await s3.admin.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key, ContentType: type }))).UploadId!;
+      for (let i = 0; i < md5s.length; i++) {
+        const size = Math.min(partSize, file.size - i * partSize);
+        const contentMd5 = variant === 'parts+md5' ? md5s[i] : undefined;
+        parts.push(await storage.presignPart({ key, uploadId, partNumber: i + 1, size, contentMd5, expiresIn: 600 }));
       }
       if (variant === 'parts+md5') await page.evaluate(`(${SETUP})(${JSON.stringify(worker)})`);
       const before = cpuSnapshot(process.pid, stack.server.pid, s3.dataDir);
       const t0 = performance.now();
-      const args = { single, parts, md5s: variant === 'parts+md5' ? md5s : null, partSize, concurrency };
+      const args = { parts, md5s: variant === 'parts+md5' ? md5s : null, partSize, concurrency };
       const out = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(args)})`)) as { ms: number; etags: string[] };
       const cpu = cpuShare(before, cpuSnapshot(process.pid, stack.server.pid, s3.dataDir), performance.now() - t0);
       if (uploadId) {

@@ -35,11 +35,7 @@ export function trialRunner(stack: SpaStack, s3: BenchS3) {
   const recorder = partRecorder(storePort);
   let user = 0;
   return async function trial(v: Variant, file: FileOnDisk): Promise<Trial> {
-    await server.setPolicy(
-      v.concurrency
-        ? { multipartThresholdBytes: 8 * MiB, multipartConcurrency: v.concurrency }
-        : { multipartThresholdBytes: file.size + 1 },
-    );
+    await server.setPolicy(v.concurrency ? { multipartThresholdBytes: 8 * MiB, multipartConcurrency: v.concurrency } : { multipartThresholdBytes: file.size + 1 });
     // A fresh user per trial, so the per-user quota's reservations never add up across trials.
     const page = await openSignedIn(browser, server.origin, `Multipart ${++user}`, recorder);
     try {

@@ -89,7 +89,14 @@ export async function readParts(page: Page, concurrency: number): Promise<PartSt
     partBytes: Math.max(0, ...puts.map((p) => p.size)),
     maxInFlight,
     startupMs: first - rec.changeAt,
-    idleMs: last - first - covered(puts.map((p) => [p.send, p.end]), first, last),
+    idleMs:
+      last -
+      first -
+      covered(
+        puts.map((p) => [p.send, p.end]),
+        first,
+        last,
+      ),
     finishMs: rec.done - last,
     putMs: median(puts.map((p) => p.end - p.send)),
     tailMs: median(puts.map((p) => (p.sent ? p.end - p.sent : NaN))),

@@ -12,11 +12,7 @@ export interface PutTarget {
  * Calls the product's `upload.requestUrl` over HTTP, as a host app or curl user would, and returns
  * the PUT target. `file` overrides the default input (the real file's name, type and size).
  */
-export async function requestPutUrl(
-  origin: string,
-  file?: { name: string; type: string; size: number },
-  user = 'bench-user',
-): Promise<PutTarget> {
+export async function requestPutUrl(origin: string, file?: { name: string; type: string; size: number }, user = 'bench-user'): Promise<PutTarget> {
   const body = file ? JSON.stringify({ fileName: file.name, contentType: file.type, size: file.size }) : REQUEST_URL_BODY;
   const res = await fetch(`${origin}/trpc/upload.requestUrl`, {
     method: 'POST',

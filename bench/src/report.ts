@@ -18,6 +18,8 @@ export interface Report {
   wallSeconds: number;
   machine: { cpus: number; cpuModel: string; node: string };
   options: Record<string, unknown>;
+  /** Source lines, tests excluded: the bench must stay no larger than what it measures. */
+  codeSize: { bench: number; product: number };
   sections: Section[];
 }
 
@@ -46,11 +48,17 @@ export function renderText(report: Report): string {
     out.push('', `== ${section.title} (${fmt(section.seconds)} s)`);
     const table = [HEAD, ...section.rows.map(cells)];
     const widths = HEAD.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-    for (const r of table) out.push(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+    for (const r of table)
+      out.push(
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join('  ')
+          .trimEnd(),
+      );
     for (const note of section.notes) out.push(`  - ${note}`);
     if (section.error) out.push(`  ! section failed: ${section.error}`);
   }
-  out.push('', summaryLine(report));
+  out.push('', codeLine(report), summaryLine(report));
   return out.join('\n');
 }
 
@@ -61,8 +69,9 @@ export function renderMarkdown(report: Report): string {
   const out = [
     '# Benchmark results',
     '',
-    `${report.startedAt}, ${m.cpus} × ${m.cpuModel}, Node ${m.node}, wall ${fmt(report.wallSeconds)} s. ` +
-      `Options: \`${JSON.stringify(report.options)}\`.`,
+    `${report.startedAt}, ${m.cpus} × ${m.cpuModel}, Node ${m.node}, wall ${fmt(report.wallSeconds)} s. ` + `Options: \`${JSON.stringify(report.options)}\`.`,
+    '',
+    codeLine(report),
   ];
   for (const section of report.sections) {
     out.push('', `## ${section.title}`, '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => ' --- ').join('|')}|`);
@@ -74,6 +83,8 @@ export function renderMarkdown(report: Report): string {
   out.push('', summaryLine(report), '');
   return out.join('\n');
 }
+
+const codeLine = ({ codeSize: c }: Report) => `Code size (lines, tests excluded): bench/src ${fmt(c.bench)}, product (apps/*/src + packages/*/src) ${fmt(c.product)}.`;
 
 export function summaryLine(report: Report): string {
   const judged = report.sections.flatMap((s) => s.rows.filter((r) => r.target));

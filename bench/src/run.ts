@@ -10,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { browserSection } from './browser';
 import { buildPackage } from './build';
 import { bytesSection } from './bytes';
+import { codeSize } from './code-size';
+import { completeSection } from './complete-latency';
 import { footprintSection } from './footprint';
+import { lossySection } from './lossy';
 import { multipartSection } from './multipart';
+import { smallFilesSection } from './small-files';
 import { BENCH_JWT_SECRET } from './jwt';
 import { startBenchS3, type BenchS3 } from './local-s3';
 import { parseOptions, type SectionId } from './options';
@@ -27,12 +31,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 const WEB_DIST = join(ROOT, 'apps/web/dist');
 const TITLES: Record<SectionId, string> = {
-  weight: '4. SPA weight (production build)',
   signing: '1. Signing throughput (autocannon, 64 connections)',
   bytes: '2. The API server never carries file bytes',
-  browser: '3. Upload throughput in Chromium',
-  footprint: '5. Server footprint (built server)',
-  multipart: '6. Multipart vs single PUT in Chromium (loopback and slow link)',
+  browser: '3. Upload speed in Chromium: the SPA, Uppy and a bare PUT (loopback)',
+  multipart: "4. Multipart against the technique's ceiling (loopback)",
+  lossy: '5. A lossy slow link: multipart, single PUT and Uppy',
+  batch: '6. Many small files picked at once',
+  complete: '7. upload.complete with many files held',
+  weight: '8. SPA weight (production build)',
+  footprint: '9. Server footprint (built server)',
 };
 
 const t0 = performance.now();
@@ -102,11 +109,13 @@ try {
   await section('bytes', async () => bytesSection(await spaStack(), s3!, files, { ...options.bytes, log }));
   await section('browser', async () => browserSection(await spaStack(), s3!, files, { ...options.browser, log }));
   await section('multipart', async () => multipartSection(await spaStack(), s3!, files, { ...options.multipart, log }));
+  await section('batch', async () => smallFilesSection(await spaStack(), s3!, files, { ...options.batch, log }));
+  await section('lossy', async () => lossySection(await spaStack(), s3!, files, { ...options.lossy, log }));
+  // Last of the store's sections: it leaves its 10,000 objects to the cluster's purge.
+  await section('complete', async () => completeSection(await spaStack(), s3!, files, { ...options.complete, log }));
   await stack?.close();
   stack = undefined;
-  await section('footprint', () =>
-    footprintSection({ ...options.footprint, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }),
-  );
+  await section('footprint', () => footprintSection({ ...options.footprint, webDistDir: WEB_DIST, s3: s3!.env, bucket: s3!.bucket, log }));
 } catch (error) {
   log(`setup failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exitCode = 1;
@@ -120,6 +129,7 @@ const report: Report = {
   wallSeconds: (performance.now() - t0) / 1000,
   machine: machine(),
   options: { ...options, setup: setupNotes },
+  codeSize: codeSize(ROOT),
   sections: sections.sort((a, b) => order(a) - order(b)),
 };
 console.log(renderText(report));

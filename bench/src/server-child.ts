@@ -10,6 +10,7 @@ import { createAuth } from '@app/server/auth';
 import { createNodeSealer, createS3Client, createS3Storage, storeOriginOf } from '@app/server/storage';
 import type { AddressInfo } from 'node:net';
 import { registerBenchRoutes } from './bench-routes';
+import { BENCH_SEAL_SECRET } from './jwt';
 import { countSocketBytes } from './byte-counter';
 import { createProfiler } from './child-profiler';
 import type { ChildReply, ChildRequest, ServerChildConfig } from './server-protocol';
@@ -31,15 +32,15 @@ const auth = createAuth({
   devSignIn: true, // the SPA flow signs in with a name, like the e2e test
   tokenTtlSeconds: 3600,
 });
-const storage = createS3Storage(client, bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
+const storage = createS3Storage(client, bucket, createNodeSealer(BENCH_SEAL_SECRET));
 // The 256 MiB trials need a larger limit than the default 100 MiB. One object, read per request,
 // so the 'policy' message below changes what the next `upload.policy` query answers.
 const policy: UploadPolicy = { ...defaultUploadPolicy, maxBytes: config.maxBytes };
 const app = await buildApp({
   config: {
     policy,
-    // Rate limit and quota so high that load runs measure signing, not 429s; both checks still run.
-    limits: { ...defaultLimits, requestUrl: { limit: 1e9, windowSeconds: 60 }, quotaBytes: 2 ** 52 },
+    // Rate limits and quota so high that load runs and batches measure uploads, not 429s; the checks still run.
+    limits: { ...defaultLimits, requestUrl: { limit: 1e9, windowSeconds: 60 }, complete: { limit: 1e9, windowSeconds: 60 }, quotaBytes: 2 ** 52 },
     webDistDir: config.webDistDir,
     // As server.ts does: the SPA's CSP must allow the store, and this warms the SDK's lazy parts.
     storeOrigin: await storeOriginOf(storage),
@@ -47,7 +48,7 @@ const app = await buildApp({
   auth,
   storage,
 });
-await registerBenchRoutes(app, { auth, s3, bucket });
+await registerBenchRoutes(app, { s3, bucket });
 const bytes = countSocketBytes(app.server);
 const profiler = createProfiler();
 await app.listen({ port: 0, host: '127.0.0.1' });

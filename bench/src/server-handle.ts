@@ -65,9 +65,9 @@ export async function startServerChild(config: ServerChildConfig): Promise<Serve
     pid: child.pid ?? -1,
     cpuMicros: () => ask({ type: 'cpu' }, (m) => (m.type === 'cpu' ? m.micros : undefined)),
     bytes: () => ask({ type: 'bytes' }, (m) => (m.type === 'bytes' ? { read: m.read, written: m.written } : undefined)),
-    profileStart: () => ask({ type: 'profile-start' }, (m) => (m.type === 'profiling' || undefined)).then(() => undefined),
-    profileStop: (path) => ask({ type: 'profile-stop', path }, (m) => (m.type === 'profile' || undefined)).then(() => undefined),
-    setPolicy: (patch) => ask({ type: 'policy', patch }, (m) => (m.type === 'policy' || undefined)).then(() => undefined),
+    profileStart: () => ask({ type: 'profile-start' }, (m) => m.type === 'profiling' || undefined).then(() => undefined),
+    profileStop: (path) => ask({ type: 'profile-stop', path }, (m) => m.type === 'profile' || undefined).then(() => undefined),
+    setPolicy: (patch) => ask({ type: 'policy', patch }, (m) => m.type === 'policy' || undefined).then(() => undefined),
     async close() {
       if (child.exitCode !== null || !child.connected) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -15,10 +15,7 @@ export interface PolicyPatch {
   multipartConcurrency?: number;
 }
 
-export type ChildRequestBody =
-  | { type: 'cpu' | 'bytes' | 'profile-start' | 'exit' }
-  | { type: 'profile-stop'; path: string }
-  | { type: 'policy'; patch: PolicyPatch };
+export type ChildRequestBody = { type: 'cpu' | 'bytes' | 'profile-start' | 'exit' } | { type: 'profile-stop'; path: string } | { type: 'policy'; patch: PolicyPatch };
 export type ChildRequest = ChildRequestBody & { id: number };
 
 export type ChildReply =

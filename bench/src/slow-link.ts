@@ -15,12 +15,20 @@ export interface SlowLinkSpec {
   delayMs: number;
   /** Rate cap toward the store (the upload direction). */
   rateMbit: number;
+  /** Packets dropped at random, in each direction, in %. */
+  lossPct: number;
+  /** TCP congestion control of the sending side (TUN link only; netem uses the machine's). */
+  congestion: string;
 }
 
 export interface SlowLink {
   describe: string;
   /** A Chromium on the far side of the link, when the link is not on the shared loopback. */
   browser?: Browser;
+  /** Bytes that crossed the link toward the store so far. */
+  delivered(): Promise<number>;
+  /** Ends every connection across the link, so an abandoned upload stops using it. */
+  cut(): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -74,13 +82,14 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
   const port = String(storePort);
   const dev = ['dev', 'lo'];
   const fast = ['rate', '100gbit', 'quantum', '200000'];
+  const netem = ['netem', 'delay', `${spec.delayMs}ms`, 'loss', `${spec.lossPct}%`, 'limit', '100000'];
   const steps: string[][] = [
     ['qdisc', 'add', ...dev, 'root', 'handle', '1:', 'htb', 'default', '1'],
     ['class', 'add', ...dev, 'parent', '1:', 'classid', '1:1', 'htb', ...fast],
     ['class', 'add', ...dev, 'parent', '1:', 'classid', '1:2', 'htb', ...fast],
     ['class', 'add', ...dev, 'parent', '1:', 'classid', '1:3', 'htb', 'rate', `${spec.rateMbit}mbit`, 'ceil', `${spec.rateMbit}mbit`],
-    ['qdisc', 'add', ...dev, 'parent', '1:2', 'handle', '20:', 'netem', 'delay', `${spec.delayMs}ms`, 'limit', '100000'],
-    ['qdisc', 'add', ...dev, 'parent', '1:3', 'handle', '30:', 'netem', 'delay', `${spec.delayMs}ms`, 'limit', '100000'],
+    ['qdisc', 'add', ...dev, 'parent', '1:2', 'handle', '20:', ...netem],
+    ['qdisc', 'add', ...dev, 'parent', '1:3', 'handle', '30:', ...netem],
     ['filter', 'add', ...dev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dport', port, '0xffff', 'flowid', '1:3'],
     ['filter', 'add', ...dev, 'parent', '1:', 'protocol', 'ip', 'prio', '2', 'u32', 'match', 'ip', 'sport', port, '0xffff', 'flowid', '1:2'],
   ];
@@ -91,10 +100,16 @@ export async function addSlowLink(storePort: number, spec: SlowLinkSpec): Promis
     forget();
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
     const what = step.includes('netem') ? 'tc netem (no sch_netem in this kernel?)' : `tc ${step.slice(0, 2).join(' ')} ${step[step.indexOf('lo') + 3] ?? ''}`;
-    throw new Error(`${what}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new Error(`${what}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
   return {
-    describe: `tc netem on lo, port ${port} only: ${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), ${spec.rateMbit} Mbit/s toward the store`,
+    async delivered() {
+      const { stdout } = await tc(['-s', 'class', 'show', ...dev, 'classid', '1:3']);
+      return Number(/Sent (\d+) bytes/.exec(stdout)?.[1] ?? NaN);
+    },
+    // Chromium's own sockets cannot be cut from here: give what a closed page still sends time to drain.
+    cut: () => new Promise((r) => setTimeout(r, 2000)),
+    describe: `tc netem on lo, port ${port} only: ${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), ${spec.lossPct} % loss each way, ${spec.rateMbit} Mbit/s toward the store`,
     async remove() {
       forget();
     },
@@ -108,24 +123,40 @@ const FAR = '10.200.0.2';
 const NEAR_DIRECT = '10.201.0.1';
 const FAR_DIRECT = '10.201.0.2';
 
+interface Helper {
+  child: ChildProcess;
+  /** Sends one command line and waits for the first answer line that starts with `reply`. */
+  ask(command: string, reply: string): Promise<string>;
+}
+
 /** Starts a helper that prints "ready"; its standard input stays open, so it ends with the bench. */
-async function startHelper(command: string, args: string[], what: string): Promise<ChildProcess> {
+async function startHelper(command: string, args: string[], what: string): Promise<Helper> {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const lines = createInterface({ input: child.stdout! });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no "ready" within 10 s')), 10_000);
-      lines.on('line', (line) => line === 'ready' && (clearTimeout(timer), resolve()));
+  const next = (prefix: string, ms: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${prefix}" within ${ms / 1000} s`)), ms);
+      const onLine = (line: string) => line.startsWith(prefix) && (clearTimeout(timer), lines.off('line', onLine), resolve(line));
+      lines.on('line', onLine);
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
+  try {
+    await next('ready', 10_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)} ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)} ${stderr.trim().split('\n').slice(-2).join(' ')}`, { cause: error });
   }
-  return child;
+  return {
+    child,
+    ask(command, reply) {
+      const answer = next(reply, 10_000);
+      child.stdin!.write(`${command}\n`);
+      return answer;
+    },
+  };
 }
 
 /**
@@ -144,11 +175,11 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
   const [nearVeth, farVeth] = [`tsuV${id}`, `tsuW${id}`];
   const ip = (args: string[]) => run('ip', args, { timeout: 10_000 });
   const inNs = (args: string[]) => run('ip', ['netns', 'exec', ns, ...args], { timeout: 10_000 });
-  const helpers: ChildProcess[] = [];
+  const helpers: Helper[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'slow-link-'));
   let browser: Browser | undefined;
   const removeSync = () => {
-    for (const h of helpers) h.kill('SIGKILL');
+    for (const h of helpers) h.child.kill('SIGKILL');
     try {
       execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 });
     } catch {
@@ -172,7 +203,7 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
   try {
     await ip(['netns', 'add', ns]);
     step = 'python3 tun-delay.py';
-    helpers.push(await startHelper('python3', [join(HERE, 'tun-delay.py'), near, far, String(spec.delayMs)], step));
+    helpers.push(await startHelper('python3', [join(HERE, 'tun-delay.py'), near, far, String(spec.delayMs), String(spec.lossPct)], step));
     step = 'ip link (TUN ends)';
     await ip(['link', 'set', far, 'netns', ns]);
     await ip(['addr', 'add', NEAR, 'peer', FAR, 'dev', near]);
@@ -186,13 +217,19 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
     await ip(['link', 'set', nearVeth, 'up']);
     await inNs(['ip', 'addr', 'add', `${FAR_DIRECT}/30`, 'dev', farVeth]);
     await inNs(['ip', 'link', 'set', farVeth, 'up']);
+    // The sender is the user's machine: Windows, macOS and most Linux desktops run CUBIC, which
+    // halves its window on a loss (unlike BBR, this kernel's default). Per namespace: ours only.
+    step = 'sysctl tcp_congestion_control';
+    await inNs(['sysctl', '-q', '-w', `net.ipv4.tcp_congestion_control=${spec.congestion}`]);
     step = 'tc tbf';
     await inNs(['tc', 'qdisc', 'add', 'dev', far, 'root', 'tbf', 'rate', `${spec.rateMbit}mbit`, 'burst', '256kb', 'latency', '100ms']);
     step = 'relays';
     const relay = join(HERE, 'ns-relay.mjs');
     const routes = [[storePort, NEAR] as const, ...directPorts.map((p) => [p, NEAR_DIRECT] as const)];
     helpers.push(await startHelper(process.execPath, [relay, ...routes.map(([p, host]) => `${host}:${p}=127.0.0.1:${p}`)], 'relays on our end'));
-    helpers.push(await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'));
+    helpers.push(
+      await startHelper('ip', ['netns', 'exec', ns, process.execPath, relay, ...routes.map(([p, host]) => `127.0.0.1:${p}=${host}:${p}`)], 'relays in the namespace'),
+    );
     step = 'Chromium in the namespace';
     const wrapper = join(dir, 'chromium-in-ns');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} '${chromiumPath().replace(/'/g, `'\\''`)}' "$@"\n`);
@@ -201,14 +238,20 @@ export async function addTunSlowLink(storePort: number, directPorts: number[], s
   } catch (error) {
     await remove();
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
-    throw new Error(`${step}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new Error(`${step}: ${stderr ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
   return {
     describe:
       `Chromium in network namespace ${ns}, linked to ours by a TUN delay line (tun-delay.py; no netem in this kernel): ` +
-      `${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), tbf ${spec.rateMbit} Mbit/s toward the store (port ${storePort}, relayed ` +
+      `${spec.delayMs} ms each way (RTT ${2 * spec.delayMs} ms), ${spec.lossPct} % of packets lost each way, TCP ${spec.congestion} on the sending side, tbf ${spec.rateMbit} Mbit/s toward the store (port ${storePort}, relayed ` +
       `across the link); the API (port ${directPorts.join(', ')}) through a veth pair, not shaped`,
     browser,
+    async delivered() {
+      return Number((await helpers[1]!.ask('count', 'count ')).split(' ')[1]);
+    },
+    async cut() {
+      await Promise.all([helpers[1]!.ask('reset', 'reset'), helpers[2]!.ask('reset', 'reset')]);
+    },
     remove,
   };
 }

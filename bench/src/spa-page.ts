@@ -6,7 +6,8 @@ import type { PutTarget } from './presign';
  * `data-status="done"`, and every `<progress>` value change, all on the page's own clock.
  */
 const RECORDER = `
-  window.__bench = { changeAt: 0, status: {}, progress: [] };
+  window.__bench = { changeAt: 0, status: {}, progress: [], done: 0, lastDone: 0 };
+  const doneRows = new WeakSet();
   document.addEventListener('change', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__bench.changeAt = performance.now();
   }, true);
@@ -15,7 +16,14 @@ const RECORDER = `
     for (const r of records) {
       const el = r.target;
       if (el instanceof HTMLProgressElement && r.attributeName === 'value') window.__bench.progress.push([now, el.value]);
-      else if (el instanceof HTMLElement && el.dataset.status) window.__bench.status[el.dataset.status] ??= now;
+      else if (el instanceof HTMLElement && el.dataset.status) {
+        window.__bench.status[el.dataset.status] ??= now;
+        if (el.dataset.status === 'done' && !doneRows.has(el)) {
+          doneRows.add(el);
+          window.__bench.done++;
+          window.__bench.lastDone = now;
+        }
+      }
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value', 'data-status'] });
 `;
@@ -25,6 +33,9 @@ interface Recorded {
   /** First time the row took each data-status. */
   status: Partial<Record<'uploading' | 'verifying' | 'done', number>>;
   progress: Array<[number, number]>;
+  /** Rows that reached "done", and when the last one did. */
+  done: number;
+  lastDone: number;
 }
 
 export interface FileOnDisk {
@@ -80,21 +91,47 @@ export interface SpaTiming {
   completeMs: number;
   /** Longest time the bar stood still while uploading: start, each value change, end of the PUT. */
   maxGapMs: number;
-  /** "uploading" → the bar's first move: connection, preflight, first progress event. */
-  firstMoveMs: number;
   progressChanges: number;
+}
+
+const RESET = 'Object.assign(window.__bench, { changeAt: 0, status: {}, progress: [], done: 0, lastDone: 0 })';
+
+/**
+ * Many files picked at once, until every row has settled: how many ended "done", the ms from the
+ * pick until the last did (or until all settled, when some did not), and the first error shown.
+ */
+export async function spaUploadMany(page: Page, files: FileOnDisk[], timeoutMs: number): Promise<{ done: number; ms: number; error?: string }> {
+  await page.evaluate(RESET);
+  await page.locator(PICKER).setInputFiles(files.map((f) => f.path));
+  const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `li[data-status="${s}"]`).join(', ');
+  // A function, not a string: the SPA's CSP forbids eval.
+  await page.waitForFunction(({ n, settled }) => document.querySelectorAll(settled).length >= n, { n: files.length, settled }, { timeout: timeoutMs });
+  const end = (await page.evaluate('performance.now()')) as number;
+  const rec = (await page.evaluate('window.__bench')) as Recorded;
+  if (rec.done === files.length) return { done: rec.done, ms: rec.lastDone - rec.changeAt };
+  const error =
+    (await page
+      .locator('li [role=alert]')
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => null)) ?? 'no message shown';
+  return { done: rec.done, ms: end - rec.changeAt, error };
 }
 
 /** The real flow: pick the file, wait for the row to say done. */
 export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number): Promise<SpaTiming> {
-  await page.evaluate('window.__bench.changeAt = 0; window.__bench.status = {}; window.__bench.progress = [];');
+  await page.evaluate(RESET);
   await page.locator(PICKER).setInputFiles(file.path);
   const row = `li[aria-label="${file.name}"]`;
   const settled = ['done', 'failed', 'refused', 'cancelled'].map((s) => `${row}[data-status="${s}"]`).join(', ');
   await page.locator(settled).first().waitFor({ timeout: timeoutMs });
   const status = await page.locator(row).first().getAttribute('data-status');
   if (status !== 'done') {
-    const why = await page.locator(`${row} [role=alert]`).first().textContent({ timeout: 1000 }).catch(() => '');
+    const why = await page
+      .locator(`${row} [role=alert]`)
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
     throw new Error(`SPA upload of ${file.name} ended "${status}": ${why}`);
   }
   const rec = (await page.evaluate('window.__bench')) as Recorded;
@@ -108,7 +145,6 @@ export async function spaUpload(page: Page, file: FileOnDisk, timeoutMs: number)
     putMs: verifying - uploading,
     completeMs: done - verifying,
     maxGapMs,
-    firstMoveMs: (marks.length > 2 ? marks[1]! : verifying) - uploading,
     progressChanges: rec.progress.length,
   };
 }
@@ -120,15 +156,40 @@ export async function openBlank(browser: Browser, origin: string): Promise<Page>
   return page;
 }
 
-/**
- * A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms.
- * `withProgress` adds an upload.onprogress listener that only stores the value: the browser's own
- * cost of progress events, apart from what the SPA does with them.
- */
-export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget, withProgress = false): Promise<number> {
+/** Runs in the page (plain JavaScript: tsx would add helpers the page does not have). */
+const PUT_MANY = `async ({ targets, concurrency }) => {
+  const picked = Array.from(document.querySelector('#f').files);
+  const put = (i) => new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', targets[i].url);
+    for (const [k, v] of Object.entries(targets[i].headers)) xhr.setRequestHeader(k, v);
+    xhr.onload = () => resolve(xhr.status);
+    xhr.onerror = () => resolve(0);
+    xhr.send(picked[i]);
+  });
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const slot = async () => {
+    for (let i = next++; i < picked.length; i = next++) if ((await put(i)) !== 200) failed++;
+  };
+  await Promise.all(Array.from({ length: concurrency }, slot));
+  return { failed, ms: performance.now() - t0 };
+}`;
+
+/** Bare XMLHttpRequest PUTs of the picked files, `concurrency` at a time; the page's own ms for all. */
+export async function xhrPutMany(page: Page, files: FileOnDisk[], targets: Array<Omit<PutTarget, 'key'>>, concurrency: number): Promise<number> {
+  await page.locator('#f').setInputFiles(files.map((f) => f.path));
+  const { failed, ms } = (await page.evaluate(`(${PUT_MANY})(${JSON.stringify({ targets, concurrency })})`)) as { failed: number; ms: number };
+  if (failed) throw new Error(`bare XHR PUTs: ${failed} of ${files.length} failed`);
+  return ms;
+}
+
+/** A bare XMLHttpRequest PUT of the picked file to a presigned URL; the page's own timing, in ms. */
+export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget): Promise<number> {
   await page.locator('#f').setInputFiles(file.path);
   const { status, ms } = await page.evaluate(
-    async ({ url, headers, withProgress }) => {
+    async ({ url, headers }) => {
       const picked = (document.querySelector('#f') as HTMLInputElement).files?.[0];
       if (!picked) return { status: -1, ms: 0 };
       const t0 = performance.now();
@@ -137,14 +198,13 @@ export async function xhrPut(page: Page, file: FileOnDisk, target: PutTarget, wi
         xhr.open('PUT', url);
         xhr.timeout = 300_000;
         for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-        if (withProgress) xhr.upload.addEventListener('progress', () => undefined);
         xhr.onload = () => resolve(xhr.status);
         xhr.onerror = xhr.ontimeout = () => resolve(0);
         xhr.send(picked);
       });
       return { status: code, ms: performance.now() - t0 };
     },
-    { url: target.url, headers: target.headers, withProgress },
+    { url: target.url, headers: target.headers },
   );
   if (status !== 200) throw new Error(`bare XHR PUT of ${file.name}: HTTP ${status}`);
   return ms;

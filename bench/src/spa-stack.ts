@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { BenchS3 } from './local-s3';
 import { startServerChild, type ServerChild } from './server-handle';
 import type { ServerChildConfig } from './server-protocol';
+import { uppyOrigin } from './uppy';
 
 export interface SpaStack {
   server: ServerChild;
@@ -19,6 +20,7 @@ export async function startSpaStack(config: ServerChildConfig, s3: BenchS3): Pro
   const server = await startServerChild(config);
   try {
     await s3.allowOrigins([server.origin]);
+    await s3.allowPeer(uppyOrigin(server.origin));
     const browser = await launchChromium();
     return {
       server,

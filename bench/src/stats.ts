@@ -87,6 +87,7 @@ export function makeRow(input: RowInput): Row {
 
 /** Shorthands for the common targets. */
 export const atLeastRatio = (limit: number): Target => ({ on: 'ratio', op: '>=', limit, stat: 'median', label: `median ≥ ${limit}× baseline` });
+export const atMostRatio = (limit: number): Target => ({ on: 'ratio', op: '<=', limit, stat: 'median', label: `median ≤ ${limit}× baseline` });
 export const atMost = (limit: number, unit: string, stat: Stat = 'median'): Target => ({
   on: 'value',
   op: '<=',

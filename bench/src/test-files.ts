@@ -6,12 +6,7 @@ import { join } from 'node:path';
 export const MiB = 1024 * 1024;
 
 /** An ISO BMFF `ftyp` box, so the file is recognisably video/mp4 to a content sniffer. */
-const FTYP = Buffer.concat([
-  Buffer.from([0, 0, 0, 0x20]),
-  Buffer.from('ftypisom', 'ascii'),
-  Buffer.from([0, 0, 2, 0]),
-  Buffer.from('isomiso2avc1mp41', 'ascii'),
-]);
+const FTYP = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom', 'ascii'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'ascii')]);
 
 /**
  * Real files on disk: Chromium cannot hold a generated 256 MiB Blob (ERR_BLOB_OUT_OF_MEMORY), and
@@ -33,6 +28,20 @@ export class TestFiles {
       this.made.set(name, path);
     }
     return { path, name, size };
+  }
+
+  /** `count` distinct files of `size` bytes (`bench-batch-01.mp4` ...): a batch of photos. */
+  batch(count: number, size: number): Array<{ path: string; name: string; size: number }> {
+    return Array.from({ length: count }, (_, i) => {
+      const name = `bench-batch-${String(i + 1).padStart(2, '0')}.mp4`;
+      let path = this.made.get(name);
+      if (!path) {
+        path = join(this.dir, name);
+        writeRandomFile(path, size);
+        this.made.set(name, path);
+      }
+      return { path, name, size };
+    });
   }
 
   remove(): void {

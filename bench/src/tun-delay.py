@@ -1,9 +1,10 @@
 """A delay line between two TUN devices, for kernels without sch_netem.
 
-Usage: python3 tun-delay.py NEAR FAR DELAY_MS
+Usage: python3 tun-delay.py NEAR FAR DELAY_MS [LOSS_PERCENT]
 
 Opens two TUN devices (created here, gone when this process ends) and copies every IP packet
-read from one into the other DELAY_MS later, both ways, in order. Configured as the two ends of a
+read from one into the other DELAY_MS later, both ways, in order, dropping LOSS_PERCENT of them
+at random in each direction (seeded, so every run draws the same sequence). Configured as the two ends of a
 point-to-point link (one end moved into a network namespace), they make a link with that one-way
 delay; a rate cap is the kernel's (tbf on an end). Prints "ready" once both devices exist, and
 exits when its standard input closes, so it never outlives the bench that started it.
@@ -12,6 +13,7 @@ exits when its standard input closes, so it never outlives the bench that starte
 import fcntl
 import heapq
 import os
+import random
 import select
 import struct
 import sys
@@ -31,6 +33,8 @@ def open_tun(name: str) -> int:
 def main() -> None:
     near_name, far_name, delay_ms = sys.argv[1], sys.argv[2], float(sys.argv[3])
     delay = delay_ms / 1000.0
+    loss = float(sys.argv[4]) / 100.0 if len(sys.argv) > 4 else 0.0
+    chance = random.Random(12).random
     near, far = open_tun(near_name), open_tun(far_name)
     peer = {near: far, far: near}
     stdin = sys.stdin.fileno()
@@ -52,6 +56,8 @@ def main() -> None:
                     packet = os.read(fd, 65536)
                 except (BlockingIOError, InterruptedError):
                     break
+                if loss and chance() < loss:
+                    continue
                 seq += 1
                 heapq.heappush(line, (now + delay, seq, peer[fd], packet))
         now = time.monotonic()

@@ -4,6 +4,7 @@ import {
   type Limits,
   type QuotaLedger,
   type RateLimiter,
+  type StoreCapabilities,
   type UploadPolicy,
   type UploadStorage,
 } from '@app/api';
@@ -28,6 +29,8 @@ export interface AppDeps {
   };
   auth: Auth;
   storage: UploadStorage;
+  /** The store's capabilities as probed (`src/doctor/at-start.ts`); the defaults when unset. */
+  storeCapabilities?: () => StoreCapabilities;
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
   ledger?: QuotaLedger;
@@ -43,7 +46,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const RECONCILE_TICK_MS = 5000;
 
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, limiter, ledger, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, auth, storage, storeCapabilities, limiter, ledger, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
@@ -67,6 +70,7 @@ export async function buildApp({ config, auth, storage, limiter, ledger, trpcAda
   await app.register(trpcPlugin, {
     auth,
     storage,
+    store: storeCapabilities,
     policy: config.policy,
     limits: config.limits ?? defaultLimits,
     limiter: limiter ?? stores.limiter,

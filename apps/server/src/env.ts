@@ -9,6 +9,7 @@ import {
   type UploadPolicy,
 } from '@app/api';
 import { z } from 'zod';
+import { CHECKS, type CheckId } from './doctor/types';
 
 const bool = (fallback: boolean) =>
   z
@@ -22,6 +23,8 @@ const list = z
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
 const count = (what: string) => z.coerce.number({ error: `must be a number of ${what}` }).int().min(0, `must be 0 (off) or more ${what}`);
+
+const UNSAFE_CHECKS = Object.entries(CHECKS).filter(([, c]) => c.impact === 'unsafe').map(([id]) => id) as [CheckId, ...CheckId[]];
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
@@ -76,6 +79,8 @@ const baseSchema = z.object({
     UPLOAD_QUOTA_BYTES: count('bytes').default(defaultLimits.quotaBytes ?? 0),
     STAGING_MAX_AGE_SECONDS: count('seconds').default(86_400),
     STAGING_SWEEP_INTERVAL_SECONDS: count('seconds').default(3600),
+    S3_STORE_PROBE: z.enum(['block', 'background', 'off'], { error: 'must be block, background or off' }).optional(),
+    S3_ACCEPT_UNSAFE_STORE: list.pipe(z.array(z.enum(UNSAFE_CHECKS, { error: `must be checks of pnpm s3:doctor: ${UNSAFE_CHECKS.join(', ')}` }))),
   });
 
 const envSchema = baseSchema.superRefine((env, ctx) => {
@@ -126,6 +131,8 @@ const setupSchema = baseSchema.pick({
   STAGING_MAX_AGE_SECONDS: true,
 });
 
+const doctorSchema = setupSchema.extend({ S3_ACCEPT_UNSAFE_STORE: baseSchema.shape.S3_ACCEPT_UNSAFE_STORE });
+
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   port: number;
@@ -150,6 +157,8 @@ export interface Config {
   quotaReconcileIntervalSeconds: number;
   redisUrl: string | undefined;
   staging: { maxAgeSeconds: number; sweepIntervalSeconds: number };
+  /** The store probe at start (the doctor's checks, see doctor/at-start.ts) and the risks accepted. */
+  storeProbe: { mode: 'block' | 'background' | 'off'; acceptUnsafe: CheckId[] };
 }
 
 /** Thrown when the environment is invalid; the message names each bad variable. */
@@ -174,6 +183,12 @@ function s3Of(env: z.output<typeof setupSchema>): Config['s3'] {
   const region = env.S3_REGION ?? env.AWS_REGION;
   if (!region) throw new EnvError('Invalid environment:\n  S3_REGION: is required (or AWS_REGION), e.g. us-east-1');
   return { bucket: env.S3_BUCKET, region, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE };
+}
+
+/** What `pnpm s3:doctor` needs: the store, the SPA's origins and the accepted risks. */
+export function loadDoctorConfig(source: Source = process.env): Pick<Config, 's3' | 'webOrigins'> & { acceptUnsafe: CheckId[] } {
+  const env = parse(doctorSchema, source);
+  return { s3: s3Of(env), webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin), acceptUnsafe: env.S3_ACCEPT_UNSAFE_STORE };
 }
 
 /** The subset the bucket setup command needs. */
@@ -224,5 +239,9 @@ export function loadConfig(source: Source = process.env): Config {
     quotaReconcileIntervalSeconds: env.QUOTA_RECONCILE_INTERVAL_SECONDS,
     redisUrl: env.REDIS_URL,
     staging: { maxAgeSeconds: env.STAGING_MAX_AGE_SECONDS, sweepIntervalSeconds: env.STAGING_SWEEP_INTERVAL_SECONDS },
+    storeProbe: {
+      mode: env.S3_STORE_PROBE ?? ({ production: 'block', development: 'background', test: 'off' } as const)[env.NODE_ENV],
+      acceptUnsafe: env.S3_ACCEPT_UNSAFE_STORE,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { createAuth } from './auth';
+import { UnsafeStoreError, probeStoreAtStart } from './doctor/at-start';
 import { EnvError, loadConfig } from './env';
 import { createS3Client } from './storage/s3-client';
 import { createS3Storage } from './storage/s3-storage';
@@ -25,15 +26,25 @@ const client = createS3Client(config.s3);
 const storage = createS3Storage(client, config.s3.bucket, createNodeSealer(config.uploadMetadataSecret));
 const storeOrigin = await storeOriginOf(storage);
 
+// Before the app's logger exists: one JSON line like pino's, on stdout.
+const startLog = {
+  info: (obj: object, msg: string) => config.logLevel !== 'silent' && console.log(JSON.stringify({ level: 30, ...obj, msg })),
+  warn: (obj: object, msg: string) => config.logLevel !== 'silent' && console.log(JSON.stringify({ level: 40, ...obj, msg })),
+};
+
 // A store that lets an uploader copy what the server can read must not serve users in production.
-const guard = await probeCopyGuard(client, config.s3.bucket);
-if (guard.result === 'copied' && config.nodeEnv === 'production') {
-  console.error(`Refusing to start: ${COPY_GUARD_MISSING}`);
+// The blocking store probe (production's default) checks this among the others; without it, this
+// one quick probe still guards the start.
+const guard = config.storeProbe.mode === 'block' ? ({ result: 'refused' } as const) : await probeCopyGuard(client, config.s3.bucket);
+const copyAccepted = config.storeProbe.acceptUnsafe.includes('unsigned-copy-source');
+if (guard.result === 'copied' && config.nodeEnv === 'production' && !copyAccepted) {
+  console.error(`Refusing to start: ${COPY_GUARD_MISSING} \`pnpm s3:doctor\` shows every check; S3_ACCEPT_UNSAFE_STORE=unsigned-copy-source starts anyway.`);
   process.exit(1);
 }
 
 let app;
 try {
+  const storeCapabilities = await probeStoreAtStart({ client, ...config.s3, webOrigins: config.webOrigins }, config.storeProbe, startLog);
   app = await buildApp({
     config: {
       policy: config.policy,
@@ -45,10 +56,11 @@ try {
     },
     auth: createAuth(config.auth),
     storage,
+    storeCapabilities,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(error instanceof UnsafeStoreError ? `Refusing to start: ${error.message}` : (error as Error).message);
   process.exit(1);
 }
 

@@ -29,6 +29,17 @@ describe('environment', () => {
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
   });
 
+  it('probes the store at start: blocking in production, in the background in development, not in tests', () => {
+    const production = { ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: 'm'.repeat(32) };
+    expect(loadConfig(production).storeProbe).toEqual({ mode: 'block', acceptUnsafe: [] });
+    expect(loadConfig(minimal).storeProbe.mode).toBe('background');
+    expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).storeProbe.mode).toBe('off');
+    const accepted = loadConfig({ ...production, S3_STORE_PROBE: 'off', S3_ACCEPT_UNSAFE_STORE: 'unsigned-copy-source, public-access-block' });
+    expect(accepted.storeProbe).toEqual({ mode: 'off', acceptUnsafe: ['unsigned-copy-source', 'public-access-block'] });
+    expect(() => loadConfig({ ...minimal, S3_ACCEPT_UNSAFE_STORE: 'cors' })).toThrow(/S3_ACCEPT_UNSAFE_STORE: must be checks of pnpm s3:doctor: anonymous, /);
+    expect(() => loadConfig({ ...minimal, S3_STORE_PROBE: 'sometimes' })).toThrow(/S3_STORE_PROBE: must be block, background or off/);
+  });
+
   it('seals upload metadata with a fixed development secret unless one is set; production needs its own', () => {
     expect(loadConfig(minimal).uploadMetadataSecret).toBe(DEV_UPLOAD_METADATA_SECRET);
     const secret = 's'.repeat(40);

@@ -69,7 +69,9 @@ describe('the server process (production build)', () => {
       });
       const [code] = await within(30_000, 'exit', output, once(child, 'exit'));
       expect(code).toBe(1);
-      expect(output()).toContain('Refusing to start: The store turns a pre-signed upload into a copy');
+      // The blocking store probe (production's default) names the hole among the missing layers.
+      expect(output()).toContain('Refusing to start: The store is missing safety layers the product relies on:');
+      expect(output()).toContain('unsigned-copy-source (unsigned x-amz-copy-source refused): a signed PUT with x-amz-copy-source copied');
       expect(output()).toContain('pnpm s3:setup');
     } finally {
       await drop();

@@ -1,7 +1,7 @@
 import type { QuotaLedger, UsageScan } from './ledger';
 import type { Limits, RateLimiter } from './limits';
 import type { Reconciler } from './reconciler';
-import type { UploadPolicy } from './policy';
+import type { StoreCapabilities, UploadPolicy } from './policy';
 import type { UploadSealer } from './seal';
 
 /** A signed-in user, as the server's auth layer verified it. */
@@ -119,6 +119,8 @@ export interface Context {
   authError?: string;
   storage: UploadStorage;
   policy: UploadPolicy;
+  /** What the store verifies and supports (`pnpm s3:doctor`); `defaultStoreCapabilities` when unset. */
+  store?: StoreCapabilities;
   /** Issues a token for a name; null when dev sign-in is off. */
   devSignIn: ((name: string) => Promise<{ token: string; user: User }>) | null;
   limits: Limits;

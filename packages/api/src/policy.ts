@@ -60,6 +60,9 @@ export const WHOLE_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 /** S3 presigned URLs live at most 7 days. */
 export const MAX_URL_TTL_SECONDS = 604_800;
 
+/** Calls the API takes in one HTTP batch; the SPA's batch link splits larger batches to fit. */
+export const MAX_BATCH_CALLS = 10;
+
 export interface UploadPolicy {
   /** Lower-case MIME types, without parameters. */
   allowedTypes: readonly string[];
@@ -127,3 +130,18 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
 }
+
+/** The upload methods a store may support: a single signed PUT, or a form POST with a policy. */
+export type UploadMethod = 'PUT' | 'POST';
+
+/** The digest a store verifies on uploaded bytes, as `pnpm s3:doctor` measured it. */
+export type StoreChecksum = 'content-md5' | 'crc32' | 'sha256' | 'none';
+
+/** What the server learned about its store, so the browser uses only what works there. */
+export interface StoreCapabilities {
+  checksum: StoreChecksum;
+  uploadMethods: readonly UploadMethod[];
+}
+
+/** Before (or without) a probe: what the product assumed before it probed stores. */
+export const defaultStoreCapabilities: StoreCapabilities = { checksum: 'content-md5', uploadMethods: ['PUT', 'POST'] };

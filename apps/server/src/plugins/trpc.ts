@@ -1,4 +1,15 @@
-import { appRouter, type AppRouter, type Limits, type QuotaLedger, type RateLimiter, type Reconciler, type UploadPolicy, type UploadStorage } from '@app/api';
+import {
+  appRouter,
+  defaultStoreCapabilities,
+  type AppRouter,
+  type Limits,
+  type QuotaLedger,
+  type RateLimiter,
+  type Reconciler,
+  type StoreCapabilities,
+  type UploadPolicy,
+  type UploadStorage,
+} from '@app/api';
 import compress from '@fastify/compress';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +24,8 @@ export interface TrpcPluginOptions {
   limiter: RateLimiter;
   ledger: QuotaLedger;
   reconciler: Reconciler;
+  /** What the store verifies and supports, as last probed (it may change once a background probe ends). */
+  store?: () => StoreCapabilities;
   /** Serve the hot mutations through tRPC's adapter too (tests compare both); default false. */
   adapterOnly?: boolean;
 }
@@ -27,7 +40,7 @@ export const MAX_BATCH_SIZE = 10;
 export const DIRECT_MUTATIONS = ['upload.requestUrl', 'upload.multipart.signParts'] as const;
 
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
-export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = false, ...shared }: TrpcPluginOptions) {
+export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = false, store = () => defaultStoreCapabilities, ...shared }: TrpcPluginOptions) {
   const trpcOptions = {
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
@@ -37,6 +50,7 @@ export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = fal
       const verified = await auth.verify(req.headers.authorization);
       return {
         ...shared,
+        store: store(),
         user: verified.user,
         authError: 'error' in verified ? verified.error : undefined,
         devSignIn: auth.devSignIn,

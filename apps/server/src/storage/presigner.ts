@@ -10,6 +10,8 @@ export type Presign = (request: {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   expiresIn: number;
+  /** The signing time (the doctor signs URLs that are already expired); now by default. */
+  now?: Date;
 }) => Promise<string>;
 
 /**
@@ -37,7 +39,7 @@ export function createPresigner(client: S3Client, bucket: string): Presign {
     return value;
   };
 
-  return async ({ method, key, query, headers, expiresIn }) => {
+  return async ({ method, key, query, headers, expiresIn, now }) => {
     base ??= resolveBase().catch((error: unknown) => {
       base = null;
       throw error;
@@ -45,6 +47,6 @@ export function createPresigner(client: S3Client, bucket: string): Presign {
     const { origin, host, pathPrefix, region } = await base;
     const credentials = await currentCredentials();
     const path = pathPrefix + key.split('/').map(encodeRfc3986).join('/');
-    return presignUrl({ method, origin, host, path, query, headers, expiresIn, region, credentials });
+    return presignUrl({ method, origin, host, path, query, headers, expiresIn, region, credentials, now });
   };
 }

@@ -1,5 +1,6 @@
 import type { AppRouter } from '@app/api';
 import { QueryClient } from '@tanstack/react-query';
+import { MAX_BATCH_CALLS } from '@app/api/policy';
 import { httpBatchLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 
@@ -18,6 +19,8 @@ export function createTrpcClient(getToken: () => string | null) {
     links: [
       httpBatchLink({
         url: '/trpc',
+        // 50 files picked at once are 50 requestUrl calls: one batch of them would be refused.
+        maxItems: MAX_BATCH_CALLS,
         headers() {
           const token = getToken();
           return token ? { authorization: `Bearer ${token}` } : {};

@@ -273,6 +273,16 @@ describe('upload.policy and auth.devSignIn', () => {
     const policy = await setup(null).caller.upload.policy();
     expect(policy.maxBytes).toBe(100 * MiB);
     expect(policy.allowedTypes).toContain('video/mp4');
+    expect(policy).toMatchObject({ checksum: 'content-md5', uploadMethods: ['PUT', 'POST'] });
+  });
+
+  it("tells the browser what the store verifies, and refuses POST where the store's policies are not enforced", async () => {
+    const { caller } = setup(alice, { store: { checksum: 'none', uploadMethods: ['PUT'] } });
+    expect(await caller.upload.policy()).toMatchObject({ checksum: 'none', uploadMethods: ['PUT'] });
+    const post = await failure(caller.upload.requestUrl({ fileName: 'a.png', contentType: 'image/png', size: 10, method: 'POST' }));
+    expect(post.code).toBe('BAD_REQUEST');
+    expect(post.message).toContain('upload with method "PUT"');
+    await expect(caller.upload.requestUrl({ fileName: 'a.png', contentType: 'image/png', size: 10 })).resolves.toMatchObject({ method: 'PUT' });
   });
 
   it('signs in through the injected dev sign-in', async () => {

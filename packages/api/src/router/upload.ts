@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { completeUpload, downloadLink } from '../complete';
 import { generateKey } from '../key';
-import { checkFile, defaultUploadPolicy, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
+import { checkFile, defaultStoreCapabilities, defaultUploadPolicy, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { releaseQuota, reserveQuota } from '../quota';
 import { declaredMetadata } from '../seal';
 import { enforceRateLimit } from '../rate-limit';
@@ -18,6 +18,8 @@ export const uploadRouter = router({
     urlTtlSeconds: ctx.policy.urlTtlSeconds,
     multipartThresholdBytes: ctx.policy.multipartThresholdBytes ?? defaultUploadPolicy.multipartThresholdBytes!,
     multipartConcurrency: ctx.policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+    checksum: (ctx.store ?? defaultStoreCapabilities).checksum,
+    uploadMethods: [...(ctx.store ?? defaultStoreCapabilities).uploadMethods],
   })),
 
   /**
@@ -29,6 +31,12 @@ export const uploadRouter = router({
     .input(requestUrlInput)
     .mutation(async ({ ctx, input }): Promise<RequestUrlOutput> => {
       await enforceRateLimit(ctx, 'requestUrl');
+      if (!(ctx.store ?? defaultStoreCapabilities).uploadMethods.includes(input.method)) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `This store does not enforce ${input.method} upload policies (see pnpm s3:doctor): upload with method "PUT".`,
+        });
+      }
       const contentType = normalizeContentType(input.contentType);
       const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
       if (!violation && input.size > SINGLE_PUT_MAX_BYTES) {

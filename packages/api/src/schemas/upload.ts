@@ -45,4 +45,8 @@ export const policyOutput = z.object({
   urlTtlSeconds: z.number(),
   multipartThresholdBytes: z.number(),
   multipartConcurrency: z.number(),
+  /** The digest the store verifies, so the browser sends that one (Content-MD5 on Ceph RGW 16). */
+  checksum: z.enum(['content-md5', 'crc32', 'sha256', 'none']),
+  /** The upload methods that are safe on this store (no POST where policies are not enforced). */
+  uploadMethods: z.array(uploadMethodSchema),
 });

@@ -3,7 +3,7 @@ import { createCaller } from '../index';
 import { defaultLimits, type Limits } from '../limits';
 import { createMemoryLedger, createMemoryRateLimiter } from '../memory-limits';
 import { createReconciler } from '../reconciler';
-import { defaultUploadPolicy, type UploadPolicy } from '../policy';
+import { defaultUploadPolicy, type StoreCapabilities, type UploadPolicy } from '../policy';
 import { memoryStorage } from './memory-storage';
 
 export const alice: User = { id: 'alice', name: 'Alice' };
@@ -15,9 +15,10 @@ export function setup(
   {
     policy = defaultUploadPolicy,
     limits = defaultLimits,
+    store,
     clock,
     coldWaitMs,
-  }: { policy?: UploadPolicy; limits?: Limits; clock?: { now: number }; coldWaitMs?: number } = {},
+  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
@@ -29,6 +30,7 @@ export function setup(
     user: u,
     storage: memory.storage,
     policy,
+    ...(store ? { store } : {}),
     limits,
     limiter,
     ledger,

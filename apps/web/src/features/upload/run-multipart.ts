@@ -8,6 +8,8 @@ interface Options {
   /** Continue this upload (a retry, or a file picked again after a reload). */
   plan?: Plan | undefined;
   concurrency: number;
+  /** Whether the store verifies Content-MD5 (`upload.policy`'s checksum). */
+  contentMd5: boolean;
   update: Update;
   /** The engine, for the pause, resume and cancel buttons. */
   onEngine: (engine: MultipartUpload) => void;
@@ -17,7 +19,7 @@ interface Options {
  * A file in parts. The page remembers the upload from its plan on (to offer resuming it after a
  * reload) until it is done or cancelled; a failed upload stays resumable.
  */
-export async function runMultipart(api: UploadApi, file: File, { plan, concurrency, update, onEngine }: Options) {
+export async function runMultipart(api: UploadApi, file: File, { plan, concurrency, contentMd5, update, onEngine }: Options) {
   let key = plan?.key;
   try {
     // The engine loads on first use (the page warms it up when idle): small files never need it.
@@ -25,6 +27,7 @@ export async function runMultipart(api: UploadApi, file: File, { plan, concurren
     const sample = await sampleHash(file);
     const engine = new MultipartUpload(file, api.multipart, {
       concurrency,
+      contentMd5,
       plan,
       onPlan: (p) => {
         key = p.key;

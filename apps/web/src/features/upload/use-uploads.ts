@@ -1,4 +1,4 @@
-import { checkFile, defaultUploadPolicy, type UploadPolicy } from '@app/api/policy';
+import { checkFile, defaultUploadPolicy, type StoreChecksum, type UploadPolicy } from '@app/api/policy';
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { trpc } from '../../lib/trpc';
@@ -19,7 +19,7 @@ const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.da
  * The upload queue: policy check, then a single signed PUT or, from the threshold on, a multipart
  * upload; then verification. One state entry per file; the runners do the work.
  */
-export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnauthorized: () => void }) {
+export function useUploads(policy: UploadPolicy & { checksum?: StoreChecksum }, { onUnauthorized }: { onUnauthorized: () => void }) {
   const client = trpc.useUtils().client;
   const api = useMemo(() => uploadApiOf(client), [client]);
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -62,6 +62,7 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
       runMultipart(api, file, {
         plan,
         concurrency: policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+        contentMd5: (policy.checksum ?? 'content-md5') === 'content-md5',
         update: (patch) => update(id, patch),
         onEngine: (engine) => engines.current.set(id, engine),
       })
@@ -71,7 +72,7 @@ export function useUploads(policy: UploadPolicy, { onUnauthorized }: { onUnautho
           refresh();
         });
     },
-    [api, fail, policy.multipartConcurrency, policy.multipartThresholdBytes, refresh, single, update],
+    [api, fail, policy.checksum, policy.multipartConcurrency, policy.multipartThresholdBytes, refresh, single, update],
   );
 
   const add = useCallback(

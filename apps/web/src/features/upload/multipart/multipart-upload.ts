@@ -13,6 +13,8 @@ type Completed = Awaited<ReturnType<MultipartApi['complete']>>;
 
 export interface MultipartOptions {
   concurrency: number;
+  /** Sign each part's Content-MD5 (the store verifies it); off where `upload.policy` says it does not. */
+  contentMd5?: boolean;
   /** A plan from an earlier session: only the parts the store lacks are sent. */
   plan?: Plan | undefined;
   onPlan?: (plan: Plan) => void;
@@ -112,7 +114,9 @@ export class MultipartUpload {
         return call(() => this.api.listParts({ key: command.key, uploadId: command.uploadId }), ({ parts }) => ({ type: 'listed', parts }));
       case 'hash': {
         const { partNumber, ticket } = command;
-        void md5Of(this.file.slice(command.start, command.end)).then(
+        // The store would not check a digest (or refuses Content-MD5): nothing is hashed or signed.
+        const digest = this.options.contentMd5 === false ? Promise.resolve('') : md5Of(this.file.slice(command.start, command.end));
+        void digest.then(
           (digest) => this.dispatch({ type: 'hashed', partNumber, ticket, digest }),
           (error: unknown) => this.dispatch({ type: 'hashFailed', partNumber, ticket, error }),
         );
@@ -120,7 +124,8 @@ export class MultipartUpload {
       }
       case 'sign': {
         const { ticket, key, uploadId, partNumbers, contentMd5 } = command;
-        void callApi(() => this.api.signParts({ key, uploadId, partNumbers, contentMd5 }), hooks).then(
+        const digests = contentMd5.every(Boolean) ? contentMd5 : undefined;
+        void callApi(() => this.api.signParts({ key, uploadId, partNumbers, contentMd5: digests }), hooks).then(
           (out) => this.dispatch({ type: 'signed', ticket, parts: out.parts, expiresAt: Date.parse(out.expiresAt) }),
           (error: unknown) => this.dispatch({ type: 'signFailed', ticket, error }),
         );
