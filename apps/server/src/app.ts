@@ -28,17 +28,21 @@ export interface AppDeps {
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
   usage?: UsageCache;
-  /** Every call through tRPC's adapter, none through the direct routes (tests compare both). */
-  trpcAdapterOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** API bodies are small JSON; anything bigger is refused before it is parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * A request (headers and body, at most 64 KiB) must have arrived whole within this time, so slow
+ * clients cannot hold sockets open forever. Fastify's default, 0, never times out.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, limiter, usage, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
+export async function buildApp({ config, auth, storage, limiter, usage, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
   app.addHook('onClose', () => stores.close());
@@ -51,7 +55,7 @@ export async function buildApp({ config, auth, storage, limiter, usage, trpcAdap
     limits: config.limits ?? defaultLimits,
     limiter: limiter ?? stores.limiter,
     usage: usage ?? stores.usage,
-    adapterOnly: trpcAdapterOnly,
+    bodyLimit: BODY_LIMIT_BYTES,
   });
   if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });
   return app;

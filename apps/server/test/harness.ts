@@ -29,7 +29,6 @@ export async function startTestApp({
   redisUrl,
   bucket: sharedBucket,
   endpoint,
-  trpcAdapterOnly,
 }: {
   policy?: UploadPolicy;
   devSignIn?: boolean;
@@ -40,8 +39,6 @@ export async function startTestApp({
   bucket?: string;
   /** Another store endpoint (a closed port, to play the store being down). */
   endpoint?: string;
-  /** Serve every call through tRPC's adapter (no direct routes). */
-  trpcAdapterOnly?: boolean;
 } = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
@@ -58,7 +55,7 @@ export async function startTestApp({
     devSignIn,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket), logger, trpcAdapterOnly });
+  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket), logger });
   return {
     app,
     env,

@@ -3,7 +3,7 @@ import compress from '@fastify/compress';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
-import { registerDirectMutations } from './trpc-direct';
+import { refuseNonJsonBodies } from './json-only';
 
 export interface TrpcPluginOptions {
   auth: Auth;
@@ -12,21 +12,15 @@ export interface TrpcPluginOptions {
   limits: Limits;
   limiter: RateLimiter;
   usage: UsageCache;
-  /** Serve the hot mutations through tRPC's adapter too (tests compare both); default false. */
-  adapterOnly?: boolean;
+  /** Largest JSON body, in bytes (Fastify's `bodyLimit`). */
+  bodyLimit: number;
 }
 
 /** A browser batches a handful of calls; more in one request is abuse. */
 export const MAX_BATCH_SIZE = 10;
 
-/**
- * Mutations called once per file or per batch of parts: they skip the adapter's Request/Response
- * conversion (see trpc-direct.ts). Same URLs, same answers.
- */
-export const DIRECT_MUTATIONS = ['upload.requestUrl', 'upload.multipart.signParts'] as const;
-
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
-export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = false, ...shared }: TrpcPluginOptions) {
+export async function trpcPlugin(app: FastifyInstance, { auth, bodyLimit, ...shared }: TrpcPluginOptions) {
   const trpcOptions = {
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
@@ -52,6 +46,6 @@ export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = fal
   // Answers of more than 1 KiB are gzipped: a batch of signed part URLs repeats the same origin,
   // key, upload id and credential scope in every URL, and shrinks to a fraction of its size.
   await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
+  refuseNonJsonBodies(app, { router: appRouter, bodyLimit });
   await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
-  if (!adapterOnly) await registerDirectMutations(app, { prefix: '/trpc', paths: DIRECT_MUTATIONS, trpcOptions });
 }

@@ -70,7 +70,7 @@ describe('direct routes answer exactly as the tRPC adapter', () => {
     // A low limit, so the 429 answer (Retry-After, retryAfterSeconds) is compared too.
     const limits = { requestUrl: { limit: 12, windowSeconds: 60 }, complete: { limit: 100, windowSeconds: 60 }, quotaBytes: 10 * 1024 ** 3 };
     direct = await startTestApp({ limits });
-    adapter = await startTestApp({ limits, bucket: direct.bucket, trpcAdapterOnly: true });
+    adapter = await startTestApp({ limits, bucket: direct.bucket });
     alice = await signToken('alice');
     bob = await signToken('bob');
   });
