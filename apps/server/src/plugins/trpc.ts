@@ -4,6 +4,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
 import { refuseNonJsonBodies } from './json-only';
+import { sendJsonAnswersWhole } from './whole-answers';
 
 export interface TrpcPluginOptions {
   auth: Auth;
@@ -45,7 +46,11 @@ export async function trpcPlugin(app: FastifyInstance, { auth, bodyLimit, ...sha
   } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
   // Answers of more than 1 KiB are gzipped: a batch of signed part URLs repeats the same origin,
   // key, upload id and credential scope in every URL, and shrinks to a fraction of its size.
+  // Calls are small JSON: request bodies are never compressed, and not decompressing them saves
+  // a hook on every call (set before compress reads the route's options).
+  app.addHook('onRoute', (route) => void (route.decompress = false));
   await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
   refuseNonJsonBodies(app, { router: appRouter, bodyLimit });
+  sendJsonAnswersWhole(app);
   await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
 }
