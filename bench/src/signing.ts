@@ -62,7 +62,7 @@ export async function signingSection(config: ServerChildConfig, o: SigningOption
       unit: 'req/s',
       samples: rps('requestUrl'),
       baseline: { metric: 'no-op', samples: rps('noop') },
-      target: atLeastRatio(0.75),
+      target: atLeastRatio(0.8),
     }),
     makeRow({
       metric: 'requestUrl throughput vs naive',

@@ -82,7 +82,6 @@ describe('the /trpc wire format, through tRPC\'s adapter', () => {
     const res = await send({ path: 'auth.devSignIn', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' });
     expect(res.status).toBe(415);
     expect(res.error?.message).toBe('Send calls as JSON with "Content-Type: application/json" (got "multipart/form-data; boundary=x").');
-    expect(res.headers.connection).toBe('close');
   });
 
   it('queries need no content type; a mutation without a body gets tRPC\'s own answers', async () => {

@@ -18,8 +18,9 @@ function isJson(contentType: string | undefined): boolean {
  * The API's contract is JSON. tRPC's adapter also accepts form data and octet streams, which it
  * reads whole and unbounded, outside Fastify's `bodyLimit`: a body of any other type is refused
  * here, on its headers, before a byte of it is read, and so is a JSON body that says it is larger
- * than `bodyLimit` (Fastify counts the bytes of the ones that do not say). The socket is closed
- * after the answer, so the rest of a large body is not read either.
+ * than `bodyLimit` (Fastify counts the bytes of the ones that do not say). Node discards what
+ * the client still sends. The connection is not closed on it: a close with unread bytes resets the
+ * connection, and the client would lose the answer that says what to fix.
  */
 export function refuseNonJsonBodies(app: FastifyInstance, { router, bodyLimit }: { router: AnyTRPCRouter; bodyLimit: number }) {
   app.addHook('onRequest', async (req, reply) => {
@@ -40,7 +41,6 @@ export function refuseNonJsonBodies(app: FastifyInstance, { router, bodyLimit }:
     return reply
       .code(getHTTPStatusCodeFromError(error))
       .header('cache-control', 'no-store')
-      .header('connection', 'close')
       .send({ error: shape });
   });
 }
