@@ -12,7 +12,7 @@ export function sendJsonAnswersWhole(app: FastifyInstance) {
     const { headers } = payload;
     if (headers.get('content-type') !== 'application/json' || headers.has('transfer-encoding')) return payload;
     reply.code(payload.status);
-    for (const [name, value] of headers) reply.header(name, value);
+    headers.forEach((value, name) => void reply.header(name, value));
     return Buffer.from(await payload.arrayBuffer());
   });
 }
