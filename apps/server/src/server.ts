@@ -4,6 +4,8 @@ import { createAuth } from './auth';
 import { EnvError, loadConfig } from './env';
 import { createS3Client } from './storage/s3-client';
 import { createS3Storage } from './storage/s3-storage';
+import { createNodeSealer } from './storage/sealer';
+import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
 
@@ -22,8 +24,15 @@ const webDistDir =
   config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
 
 const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket);
+const storage = createS3Storage(client, config.s3.bucket, createNodeSealer(config.uploadMetadataSecret));
 const storeOrigin = await storeOriginOf(storage);
+
+// A store that lets an uploader copy what the server can read must not serve users in production.
+const guard = await probeCopyGuard(client, config.s3.bucket);
+if (guard.result === 'copied' && config.nodeEnv === 'production') {
+  console.error(`Refusing to start: ${COPY_GUARD_MISSING}`);
+  process.exit(1);
+}
 
 let app;
 try {
@@ -37,6 +46,9 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
+
+if (guard.result === 'copied') app.log.warn(COPY_GUARD_MISSING);
+if (guard.result === 'unknown') app.log.warn({ err: guard.error }, 'could not check whether the store refuses copies into staging/');
 
 const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
 const sweep = () =>

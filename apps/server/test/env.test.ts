@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadConfig } from '../src/env';
+import { DEV_UPLOAD_METADATA_SECRET, EnvError, loadConfig } from '../src/env';
 
 const minimal = { S3_BUCKET: 'uploads', S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32) };
 
@@ -23,6 +23,12 @@ describe('environment', () => {
     });
     expect(config.redisUrl).toBeUndefined();
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
+  });
+
+  it('seals upload metadata with a fixed development secret unless one is set; production needs its own', () => {
+    expect(loadConfig(minimal).uploadMetadataSecret).toBe(DEV_UPLOAD_METADATA_SECRET);
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: secret }).uploadMetadataSecret).toBe(secret);
   });
 
   it('reads every setting', () => {
@@ -73,6 +79,8 @@ describe('environment', () => {
     [{ AUTH_DEV_SIGN_IN: 'true', NODE_ENV: 'production' }, /AUTH_DEV_SIGN_IN: must be off when NODE_ENV=production/],
     [{ AUTH_JWKS_URL: 'https://idp.test/jwks.json', AUTH_ISSUER: 'https://idp.test/' }, /AUTH_AUDIENCE: is required with AUTH_JWKS_URL/],
     [{ AUTH_JWKS_URL: 'https://idp.test/jwks.json', AUTH_AUDIENCE: 'uploads' }, /AUTH_ISSUER: is required with AUTH_JWKS_URL/],
+    [{ UPLOAD_METADATA_SECRET: 'short' }, /UPLOAD_METADATA_SECRET: must be at least 32 characters/],
+    [{ NODE_ENV: 'production' }, /UPLOAD_METADATA_SECRET: is required in production/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);
@@ -86,6 +94,6 @@ describe('environment', () => {
 
   it('keeps dev sign-in for development and test', () => {
     for (const NODE_ENV of ['development', 'test']) expect(loadConfig({ ...minimal, NODE_ENV, AUTH_DEV_SIGN_IN: 'true' }).auth.devSignIn).toBe(true);
-    expect(loadConfig({ ...minimal, NODE_ENV: 'production', AUTH_DEV_SIGN_IN: 'false' }).auth.devSignIn).toBe(false);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: 'm'.repeat(32), AUTH_DEV_SIGN_IN: 'false' }).auth.devSignIn).toBe(false);
   });
 });

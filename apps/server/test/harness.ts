@@ -3,8 +3,11 @@ import { defaultUploadPolicy, type Limits, type UploadPolicy } from '@app/api';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
 import { createAuth } from '../src/auth';
+import { DEV_UPLOAD_METADATA_SECRET } from '../src/env';
+import { setupBucket } from '../src/storage/bucket-setup';
 import { createS3Client } from '../src/storage/s3-client';
 import { createS3Storage } from '../src/storage/s3-storage';
+import { createNodeSealer } from '../src/storage/sealer';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -29,6 +32,7 @@ export async function startTestApp({
   redisUrl,
   bucket: sharedBucket,
   endpoint,
+  setup = true,
 }: {
   policy?: UploadPolicy;
   devSignIn?: boolean;
@@ -39,10 +43,14 @@ export async function startTestApp({
   bucket?: string;
   /** Another store endpoint (a closed port, to play the store being down). */
   endpoint?: string;
+  /** Apply `pnpm s3:setup` to the fresh bucket, as an operator would (default); false: a bare bucket. */
+  setup?: boolean;
 } = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
   const { bucket, drop } = sharedBucket ? { bucket: sharedBucket, drop: async () => {} } : await createTestBucket(admin, 'srv');
+  // Node's fetch sends no Origin: the CORS rule's origin is only a placeholder here.
+  if (!sharedBucket && setup) await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
   const client = createS3Client(
     { bucket, region: env.S3_REGION, endpoint: endpoint ?? env.S3_ENDPOINT, forcePathStyle: true },
     { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
@@ -55,7 +63,7 @@ export async function startTestApp({
     devSignIn,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket), logger });
+  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createNodeSealer(DEV_UPLOAD_METADATA_SECRET)), logger });
   return {
     app,
     env,

@@ -1,7 +1,7 @@
 import { defaultUploadPolicy, type Limits, type UploadPolicy, type UploadStorage } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
+import { createNodeSealer, createS3Client, createS3Storage, setupBucket, storeOriginOf } from '@app/server/storage';
 import { adminClient, createTestBucket, ensureLocalS3, launchChromium } from '@app/test-utils';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +28,14 @@ export async function startStack({ policy = defaultUploadPolicy, limits }: { pol
     devSignIn: true,
     tokenTtlSeconds: 3600,
   });
-  const real = createS3Storage(client, bucket);
+  const sealer = createNodeSealer('e2e-upload-metadata-secret-0123456789');
+  const real = createS3Storage(client, bucket, sealer);
   // "The store is down": the server's calls go to a closed port on loopback, as after a crash.
   const deadClient = createS3Client(
     { bucket, region: env.S3_REGION, endpoint: 'http://127.0.0.1:9', forcePathStyle: true },
     { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
   );
-  const dead = createS3Storage(deadClient, bucket);
+  const dead = createS3Storage(deadClient, bucket, sealer);
   let storeDown = false;
   const storage = new Proxy(real, { get: (_, name: keyof UploadStorage) => (storeDown ? dead : real)[name] });
   const app = await buildApp({ config: { policy, limits, webDistDir: DIST, storeOrigin: await storeOriginOf(storage) }, auth, storage });
