@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../src/start-command';
+import { setupBucket } from '../src/storage/bucket-setup';
 import { JWT_SECRET, signToken } from './harness';
 
 /**
@@ -89,6 +90,8 @@ describe('attack suite: the HTTP layer (a real server process)', () => {
     const s3 = await ensureLocalS3();
     const admin = adminClient(s3);
     const { bucket, drop } = await createTestBucket(admin, 'http');
+    // The store layers `pnpm s3:setup` applies: production refuses to start without them.
+    await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
     dropBucket = async () => {
       await drop();
       admin.destroy();
@@ -116,6 +119,7 @@ describe('attack suite: the HTTP layer (a real server process)', () => {
         AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
         AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
         AUTH_JWT_SECRET: JWT_SECRET,
+        UPLOAD_METADATA_SECRET: 'm'.repeat(32),
         WEB_DIST_DIR: dist,
       },
     });
@@ -182,7 +186,10 @@ describe('attack suite: the HTTP layer (a real server process)', () => {
       await new Promise((r) => setTimeout(r, 200));
       clearInterval(sampler);
       peak = Math.max(peak, rssOf(child.pid!));
-      expect(res.status, output).toBe(413);
+      // Fastify refuses a chunked body once it passes the limit, mid-stream: under load the client
+      // sometimes sees the connection end before it reads the 413. Either way nothing is buffered.
+      if (chunked) expect([413, null], output).toContain(res.status);
+      else expect(res.status, output).toBe(413);
       expect(peak - before).toBeLessThan(64 * MiB);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
     });
