@@ -34,20 +34,25 @@ export interface AppDeps {
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
   limiter?: RateLimiter;
   ledger?: QuotaLedger;
-  /** Every call through tRPC's adapter, none through the direct routes (tests compare both). */
-  trpcAdapterOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** API bodies are small JSON; anything bigger is refused before it is parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * A request must have arrived whole within this time, so slow clients cannot hold sockets open
+ * forever (Fastify's default, 0, never times out). As long as Node's `headersTimeout`: a body is
+ * at most 64 KiB, so receiving one adds little to receiving the headers.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 /** How often each instance looks for users whose held bytes ran out (a cheap Redis/memory read). */
 const RECONCILE_TICK_MS = 5000;
 
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, storeCapabilities, limiter, ledger, trpcAdapterOnly, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 5000 } });
+export async function buildApp({ config, auth, storage, storeCapabilities, limiter, ledger, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
   const quotaLedger = ledger ?? stores.ledger;
@@ -76,7 +81,7 @@ export async function buildApp({ config, auth, storage, storeCapabilities, limit
     limiter: limiter ?? stores.limiter,
     ledger: quotaLedger,
     reconciler,
-    adapterOnly: trpcAdapterOnly,
+    bodyLimit: BODY_LIMIT_BYTES,
   });
   if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });
   return app;

@@ -1,7 +1,7 @@
 import type { User } from '@app/api';
-import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { Config } from './env';
-import { TokenError, verifyHs256 } from './hs256';
+import { checkSubject, checkTokenFormat, TokenError } from './token-format';
 
 export type Verified = { user: User } | { user: null; error?: string };
 
@@ -16,13 +16,15 @@ function describe(error: unknown): string {
   if (error instanceof TokenError) return error.message;
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is not valid';
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not accepted`;
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token algorithm is not accepted';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.reason === 'missing' ? `the token has no "${error.claim}" claim` : `the token's "${error.claim}" claim is not accepted`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'the token algorithm is not accepted';
   return 'the token is not valid';
 }
 
 function userOf(payload: JWTPayload): User | null {
-  if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256) return null;
+  if (!checkSubject(payload.sub)) return null;
   const name = typeof payload.name === 'string' ? payload.name : payload.sub;
   return { id: payload.sub, name };
 }
@@ -38,46 +40,48 @@ function devUserId(name: string): string {
   return `dev-${slug || 'user'}`;
 }
 
-/** HS256 with AUTH_JWT_SECRET, or RS/ES tokens checked against the identity provider's JWKS. */
 /** Verified tokens, until they expire: a page sends the same token with every call. */
 const CACHE_SIZE = 10_000;
 
+/**
+ * Tokens signed with AUTH_JWT_SECRET (HS256), or by the identity provider behind AUTH_JWKS_URL,
+ * both verified by jose. Every token must expire (`exp`), and is accepted in one spelling only.
+ */
 export function createAuth(config: Config['auth']): Auth {
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
-  const hmacKey = config.jwtSecret ? Buffer.from(config.jwtSecret, 'utf8') : null;
+  // Imported once: jose would import a raw secret again for every token.
+  const hmacKey = secret && crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   const verified = new Map<string, { user: User; exp: number }>();
   const jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
-  const claims = { issuer: config.issuer, audience: config.audience };
+  const options: JWTVerifyOptions = { issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'] };
 
   async function verifyToken(token: string): Promise<JWTPayload> {
+    checkTokenFormat(token);
     if (jwks) {
       try {
-        return (await jwtVerify(token, jwks, { ...claims, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })).payload;
+        return (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })).payload;
       } catch (error) {
-        if (!secret) throw error;
+        if (!hmacKey) throw error;
       }
     }
     if (!hmacKey) throw new Error('no verifier configured');
-    return verifyHs256(token, hmacKey, claims);
+    return (await jwtVerify(token, await hmacKey, { ...options, algorithms: ['HS256'] })).payload;
   }
 
   return {
     async verify(authorization) {
       if (!authorization) return { user: null };
-      const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
+      const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
       if (!match?.[1]) return { user: null, error: 'the Authorization header must be "Bearer <token>"' };
       const token = match[1];
-      const now = Date.now() / 1000;
       const cached = verified.get(token);
-      if (cached && cached.exp > now) return { user: cached.user };
+      if (cached && cached.exp > Date.now() / 1000) return { user: cached.user };
       try {
         const payload = await verifyToken(token);
         const user = userOf(payload);
-        if (!user) return { user: null, error: 'the token has no usable "sub" claim' };
-        if (typeof payload.exp === 'number') {
-          if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
-          verified.set(token, { user, exp: payload.exp });
-        }
+        if (!user) return { user: null, error: 'the token has no usable "sub" claim (1-256 characters of well-formed Unicode)' };
+        if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { user, exp: payload.exp! });
         return { user };
       } catch (error) {
         return { user: null, error: describe(error) };

@@ -94,6 +94,15 @@ const envSchema = baseSchema.superRefine((env, ctx) => {
     if (env.AUTH_DEV_SIGN_IN && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_SIGN_IN'], message: 'needs AUTH_JWT_SECRET to sign dev tokens' });
     }
+    if (env.AUTH_DEV_SIGN_IN && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_SIGN_IN'], message: 'must be off when NODE_ENV=production: it signs anyone in with just a name' });
+    }
+    // An identity provider signs tokens for all its apps: without both checks, a token it issued
+    // to another app (or another tenant) would pass here.
+    if (env.AUTH_JWKS_URL) {
+      if (!env.AUTH_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'is required with AUTH_JWKS_URL: the "iss" of your identity provider\'s tokens' });
+      if (!env.AUTH_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_AUDIENCE'], message: 'is required with AUTH_JWKS_URL: the "aud" your identity provider puts in tokens for this API' });
+    }
     if (env.STAGING_MAX_AGE_SECONDS <= env.UPLOAD_URL_TTL_SECONDS) {
       ctx.addIssue({
         code: 'custom',

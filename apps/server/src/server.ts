@@ -10,6 +10,8 @@ import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
 
+const LISTEN_BACKLOG = 4096;
+
 let config;
 try {
   config = loadConfig();
@@ -94,4 +96,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-await app.listen({ port: config.port, host: config.host });
+// Node's default backlog (511) drops SYNs in a burst of new connections, which then wait for a
+// retransmit (1 s, 3 s...). The kernel caps it at net.core.somaxconn (4096 on current Linux).
+await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });

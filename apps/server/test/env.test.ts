@@ -107,10 +107,24 @@ describe('environment', () => {
     [{ QUOTA_RECONCILE_INTERVAL_SECONDS: '5' }, /QUOTA_RECONCILE_INTERVAL_SECONDS: must be at least 10 seconds/],
     [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
     [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
+    [{ AUTH_DEV_SIGN_IN: 'true', NODE_ENV: 'production' }, /AUTH_DEV_SIGN_IN: must be off when NODE_ENV=production/],
+    [{ AUTH_JWKS_URL: 'https://idp.test/jwks.json', AUTH_ISSUER: 'https://idp.test/' }, /AUTH_AUDIENCE: is required with AUTH_JWKS_URL/],
+    [{ AUTH_JWKS_URL: 'https://idp.test/jwks.json', AUTH_AUDIENCE: 'uploads' }, /AUTH_ISSUER: is required with AUTH_JWKS_URL/],
     [{ UPLOAD_METADATA_SECRET: 'short' }, /UPLOAD_METADATA_SECRET: must be at least 32 characters/],
     [{ NODE_ENV: 'production' }, /UPLOAD_METADATA_SECRET: is required in production/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);
+  });
+
+  it('names both claims when a JWKS comes alone, and accepts it with both', () => {
+    const jwks = { ...minimal, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://idp.test/jwks.json' };
+    expect(() => loadConfig(jwks)).toThrow(/AUTH_ISSUER: is required[\s\S]*AUTH_AUDIENCE: is required/);
+    expect(loadConfig({ ...jwks, AUTH_ISSUER: 'https://idp.test/', AUTH_AUDIENCE: 'uploads' }).auth).toMatchObject({ issuer: 'https://idp.test/', audience: 'uploads' });
+  });
+
+  it('keeps dev sign-in for development and test', () => {
+    for (const NODE_ENV of ['development', 'test']) expect(loadConfig({ ...minimal, NODE_ENV, AUTH_DEV_SIGN_IN: 'true' }).auth.devSignIn).toBe(true);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: 'm'.repeat(32), AUTH_DEV_SIGN_IN: 'false' }).auth.devSignIn).toBe(false);
   });
 });

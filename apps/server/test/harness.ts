@@ -32,7 +32,6 @@ export async function startTestApp({
   redisUrl,
   bucket: sharedBucket,
   endpoint,
-  trpcAdapterOnly,
   setup = true,
 }: {
   policy?: UploadPolicy;
@@ -44,8 +43,6 @@ export async function startTestApp({
   bucket?: string;
   /** Another store endpoint (a closed port, to play the store being down). */
   endpoint?: string;
-  /** Serve every call through tRPC's adapter (no direct routes). */
-  trpcAdapterOnly?: boolean;
   /** Apply `pnpm s3:setup` to the fresh bucket, as an operator would (default); false: a bare bucket. */
   setup?: boolean;
 } = {}) {
@@ -66,7 +63,7 @@ export async function startTestApp({
     devSignIn,
     tokenTtlSeconds: 3600,
   });
-  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createNodeSealer(DEV_UPLOAD_METADATA_SECRET)), logger, trpcAdapterOnly });
+  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createNodeSealer(DEV_UPLOAD_METADATA_SECRET)), logger });
   return {
     app,
     env,

@@ -49,5 +49,6 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
         : 'Sign in first: send "Authorization: Bearer <token>".',
     });
   }
-  return next({ ctx: { ...ctx, user: ctx.user } });
+  // Only what changes: tRPC merges it into ctx (copying the whole ctx again costs on every call).
+  return next({ ctx: { user: ctx.user } });
 });

@@ -1,5 +1,6 @@
 import {
   appRouter,
+  MAX_BATCH_CALLS,
   defaultStoreCapabilities,
   type AppRouter,
   type Limits,
@@ -14,7 +15,8 @@ import compress from '@fastify/compress';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth';
-import { registerDirectMutations } from './trpc-direct';
+import { refuseNonJsonBodies } from './json-only';
+import { sendJsonAnswersWhole } from './whole-answers';
 
 export interface TrpcPluginOptions {
   auth: Auth;
@@ -26,21 +28,15 @@ export interface TrpcPluginOptions {
   reconciler: Reconciler;
   /** What the store verifies and supports, as last probed (it may change once a background probe ends). */
   store?: () => StoreCapabilities;
-  /** Serve the hot mutations through tRPC's adapter too (tests compare both); default false. */
-  adapterOnly?: boolean;
+  /** Largest JSON body, in bytes (Fastify's `bodyLimit`). */
+  bodyLimit: number;
 }
 
 /** A browser batches a handful of calls; more in one request is abuse. */
-export const MAX_BATCH_SIZE = 10;
-
-/**
- * Mutations called once per file or per batch of parts: they skip the adapter's Request/Response
- * conversion (see trpc-direct.ts). Same URLs, same answers.
- */
-export const DIRECT_MUTATIONS = ['upload.requestUrl', 'upload.multipart.signParts'] as const;
+export const MAX_BATCH_SIZE = MAX_BATCH_CALLS;
 
 /** The API at /trpc. Answers are never cached: they carry short-lived signed URLs. */
-export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = false, store = () => defaultStoreCapabilities, ...shared }: TrpcPluginOptions) {
+export async function trpcPlugin(app: FastifyInstance, { auth, bodyLimit, store = () => defaultStoreCapabilities, ...shared }: TrpcPluginOptions) {
   const trpcOptions = {
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
@@ -66,7 +62,11 @@ export async function trpcPlugin(app: FastifyInstance, { auth, adapterOnly = fal
   } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
   // Answers of more than 1 KiB are gzipped: a batch of signed part URLs repeats the same origin,
   // key, upload id and credential scope in every URL, and shrinks to a fraction of its size.
+  // Calls are small JSON: request bodies are never compressed, and not decompressing them saves
+  // a hook on every call (set before compress reads the route's options).
+  app.addHook('onRoute', (route) => void (route.decompress = false));
   await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
+  refuseNonJsonBodies(app, { router: appRouter, bodyLimit });
+  sendJsonAnswersWhole(app);
   await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
-  if (!adapterOnly) await registerDirectMutations(app, { prefix: '/trpc', paths: DIRECT_MUTATIONS, trpcOptions });
 }
