@@ -1,10 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
-import { createAuth } from './auth';
+import { createDeps } from './deps';
 import { EnvError, loadConfig } from './env';
-import { createS3Client } from './storage/s3-client';
-import { createS3Storage } from './storage/s3-storage';
-import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
 
 let config;
@@ -15,26 +11,16 @@ try {
   process.exit(1);
 }
 
-// In production the built SPA is served from the same origin, unless WEB_DIST_DIR says otherwise.
-const webDistDir =
-  config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
-
-const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket);
-const storeOrigin = await storeOriginOf(storage);
-
+let deps;
 let app;
 try {
-  app = await buildApp({
-    config: { policy: config.policy, limits: config.limits, webDistDir, storeOrigin, redisUrl: config.redisUrl },
-    auth: createAuth(config.auth),
-    storage,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-  });
+  deps = await createDeps(config);
+  app = await buildApp({ ...deps, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
+const { client } = deps;
 
 const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
 const sweep = () =>
@@ -53,7 +39,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     app
       .close()
       .then(() => {
-        client.destroy();
+        deps.close();
         process.exit(0);
       })
       .catch((error: unknown) => {
