@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { completeUpload } from '../complete';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
 import { generateKey } from '../key';
-import { checkFile, defaultUploadPolicy, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
+import { checkFile, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { reserveQuota } from '../quota';
 import { enforceRateLimit } from '../rate-limit';
 import { completeInput, completeOutput, policyOutput, requestUrlInput, type RequestUrlOutput } from '../schemas/upload';
@@ -16,8 +16,8 @@ export const uploadRouter = router({
     allowedTypes: [...ctx.policy.allowedTypes],
     maxBytes: ctx.policy.maxBytes,
     urlTtlSeconds: ctx.policy.urlTtlSeconds,
-    multipartThresholdBytes: ctx.policy.multipartThresholdBytes ?? defaultUploadPolicy.multipartThresholdBytes!,
-    multipartConcurrency: ctx.policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+    multipartThresholdBytes: ctx.policy.multipartThresholdBytes,
+    multipartConcurrency: ctx.policy.multipartConcurrency,
   })),
 
   /**
