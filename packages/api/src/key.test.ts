@@ -20,6 +20,7 @@ describe('keys', () => {
     expect(key).toMatch(STAGED_KEY_PATTERN);
     expect(key.startsWith('staging/alice/')).toBe(true);
     expect(key.split('/')).toHaveLength(3);
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must not appear
     expect(key).not.toMatch(/\.\.|%|\\|[\u0000-\u001f\u202a-\u202e]/);
     expect(finalKeyOf(key)).toMatch(FINAL_KEY_PATTERN);
     expect(finalKeyOf(key).startsWith('uploads/alice/')).toBe(true);
