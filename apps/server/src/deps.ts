@@ -27,8 +27,7 @@ export async function createDeps(config: DepsConfig, { credentials }: { credenti
   const client = createS3Client(config.s3, credentials);
   const storage = createS3Storage(client, config.s3.bucket);
   // In production the built SPA is served from the same origin, unless WEB_DIST_DIR says otherwise.
-  const webDistDir =
-    config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
+  const webDistDir = config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
   return {
     config: { policy: config.policy, limits: config.limits, webDistDir, storeOrigin: await storeOriginOf(storage), redisUrl: config.redisUrl },
     auth: createAuth(config.auth),

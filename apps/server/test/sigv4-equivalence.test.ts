@@ -74,7 +74,13 @@ const rows: Row[] = [
     key: 'staging/h-0a1b/a b+c (d)~e.pdf',
     headers: { 'Content-Type': 'application/pdf', 'x-amz-meta-note': '  two   spaces  inside ', 'Content-Length': '1' },
     command: (b) =>
-      new PutObjectCommand({ Bucket: b, Key: 'staging/h-0a1b/a b+c (d)~e.pdf', ContentType: 'application/pdf', ContentLength: 1, Metadata: { note: '  two   spaces  inside ' } }),
+      new PutObjectCommand({
+        Bucket: b,
+        Key: 'staging/h-0a1b/a b+c (d)~e.pdf',
+        ContentType: 'application/pdf',
+        ContentLength: 1,
+        Metadata: { note: '  two   spaces  inside ' },
+      }),
     unhoistable: ['x-amz-meta-note'],
   },
   {
@@ -118,9 +124,7 @@ describe.each(Object.entries(stores))('our presigner signs as the AWS SDK does: 
     afterAll(() => client.destroy());
 
     it.each(rows)('$name', async (row) => {
-      const ours = new URL(
-        await presign({ method: row.method, key: row.key, query: { 'x-id': idOf(row.command), ...row.query }, headers: row.headers, expiresIn: 900 }),
-      );
+      const ours = new URL(await presign({ method: row.method, key: row.key, query: { 'x-id': idOf(row.command), ...row.query }, headers: row.headers, expiresIn: 900 }));
       const sdk = new URL(
         await sdkPresign(client, row.command(bucket), {
           expiresIn: 900,
