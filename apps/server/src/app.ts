@@ -1,5 +1,4 @@
 import {
-  defaultLimits,
   type Limits,
   type RateLimiter,
   type UploadPolicy,
@@ -15,7 +14,7 @@ import { trpcPlugin } from './plugins/trpc';
 export interface AppDeps {
   config: {
     policy: UploadPolicy;
-    limits?: Limits;
+    limits: Limits;
     /** Built SPA to serve from this origin. */
     webDistDir?: string | undefined;
     /** The bucket's origin, allowed by the SPA's Content Security Policy. */
@@ -48,7 +47,7 @@ export async function buildApp({ config, auth, storage, limiter, usage, trpcAdap
     auth,
     storage,
     policy: config.policy,
-    limits: config.limits ?? defaultLimits,
+    limits: config.limits,
     limiter: limiter ?? stores.limiter,
     usage: usage ?? stores.usage,
     adapterOnly: trpcAdapterOnly,
