@@ -38,6 +38,7 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
     AWS_ACCESS_KEY_ID: o.s3.S3_ACCESS_KEY,
     AWS_SECRET_ACCESS_KEY: o.s3.S3_SECRET_KEY,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    UPLOAD_METADATA_SECRET: 'bench-upload-metadata-secret-0123456789',
     LOG_LEVEL: 'warn',
     WEB_DIST_DIR: o.webDistDir,
     // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.

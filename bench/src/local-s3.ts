@@ -76,6 +76,8 @@ export async function startBenchS3(log: (line: string) => void): Promise<BenchS3
 
   const admin = adminClient(env);
   const { bucket, drop } = await createTestBucket(admin, 'bench');
+  // The store layers from the start: the production server (footprint) refuses a bucket without them.
+  await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
   const emptyBucket = async () => {
     for (const key of await listKeys(admin, bucket)) await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   };

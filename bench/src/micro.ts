@@ -1,6 +1,6 @@
 import { generateKey, requestUrlInput, type SignRequest } from '@app/api';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage } from '@app/server/storage';
+import { createNodeSealer, createS3Client, createS3Storage } from '@app/server/storage';
 import type { S3Env } from '@app/test-utils';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -28,7 +28,7 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   const auth = createAuth({ jwtSecret: BENCH_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, devSignIn: false, tokenTtlSeconds: 3600 });
   const credentials = { accessKeyId: s3.S3_ACCESS_KEY, secretAccessKey: s3.S3_SECRET_KEY };
   const client = createS3Client({ bucket, region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true }, credentials);
-  const storage = createS3Storage(client, bucket);
+  const storage = createS3Storage(client, bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
   const naive = new S3Client({ region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true, credentials });
   const header = `Bearer ${signJwt('bench-user')}`;
   const body = JSON.parse(REQUEST_URL_BODY) as { fileName: string; contentType: string; size: number };

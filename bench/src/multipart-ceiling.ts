@@ -1,5 +1,5 @@
 import { choosePartSize } from '@app/api/policy';
-import { createS3Storage } from '@app/server/storage';
+import { createNodeSealer, createS3Storage } from '@app/server/storage';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -124,7 +124,7 @@ async function partMd5s(file: FileOnDisk, partSize: number): Promise<string[]> {
 
 /** One trial per call: a fresh blank tab on the app's origin (the bucket's CORS rule applies). */
 export async function ceilingRunner(stack: SpaStack, s3: BenchS3, file: FileOnDisk, concurrency: number) {
-  const storage = createS3Storage(s3.admin, s3.bucket);
+  const storage = createS3Storage(s3.admin, s3.bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
   const worker = readFileSync(HASH_WASM_MD5, 'utf8') + WORKER_BODY;
   const partSize = choosePartSize(file.size);
   const md5s = await partMd5s(file, partSize);

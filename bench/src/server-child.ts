@@ -7,7 +7,7 @@
 import { defaultLimits, defaultUploadPolicy, type UploadPolicy } from '@app/api';
 import { buildApp } from '@app/server/app';
 import { createAuth } from '@app/server/auth';
-import { createS3Client, createS3Storage, storeOriginOf } from '@app/server/storage';
+import { createNodeSealer, createS3Client, createS3Storage, storeOriginOf } from '@app/server/storage';
 import type { AddressInfo } from 'node:net';
 import { registerBenchRoutes } from './bench-routes';
 import { countSocketBytes } from './byte-counter';
@@ -31,7 +31,7 @@ const auth = createAuth({
   devSignIn: true, // the SPA flow signs in with a name, like the e2e test
   tokenTtlSeconds: 3600,
 });
-const storage = createS3Storage(client, bucket);
+const storage = createS3Storage(client, bucket, createNodeSealer('bench-upload-metadata-secret-0123456789'));
 // The 256 MiB trials need a larger limit than the default 100 MiB. One object, read per request,
 // so the 'policy' message below changes what the next `upload.policy` query answers.
 const policy: UploadPolicy = { ...defaultUploadPolicy, maxBytes: config.maxBytes };

@@ -1,4 +1,13 @@
-import { DEFAULT_ALLOWED_TYPES, defaultLimits, type Limits, MAX_URL_TTL_SECONDS, MiB, normalizeContentType, type UploadPolicy } from '@app/api';
+import {
+  DEFAULT_ALLOWED_TYPES,
+  defaultLimits,
+  type Limits,
+  MAX_URL_TTL_SECONDS,
+  MIN_SEAL_SECRET_LENGTH,
+  MiB,
+  normalizeContentType,
+  type UploadPolicy,
+} from '@app/api';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -45,6 +54,7 @@ const baseSchema = z.object({
     UPLOAD_MULTIPART_THRESHOLD_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().min(5 * MiB, 'must be at least 5242880 (5 MiB, the smallest S3 part)').default(64 * MiB),
     UPLOAD_MULTIPART_CONCURRENCY: z.coerce.number({ error: 'must be a number of parts' }).int().min(1).max(16, 'must be at most 16').default(4),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    UPLOAD_METADATA_SECRET: z.string().min(MIN_SEAL_SECRET_LENGTH, `must be at least ${MIN_SEAL_SECRET_LENGTH} characters`).optional(),
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
@@ -78,12 +88,25 @@ const envSchema = baseSchema.superRefine((env, ctx) => {
         message: `must be longer than UPLOAD_URL_TTL_SECONDS (${env.UPLOAD_URL_TTL_SECONDS}), or uploads in progress would be swept`,
       });
     }
+    if (env.NODE_ENV === 'production' && !env.UPLOAD_METADATA_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPLOAD_METADATA_SECRET'],
+        message: 'is required in production: 32+ random characters, the same on every instance (e.g. `openssl rand -base64 32`)',
+      });
+    }
     if (!env.S3_REGION && !env.AWS_REGION) {
       ctx.addIssue({ code: 'custom', path: ['S3_REGION'], message: 'is required (or AWS_REGION), e.g. us-east-1' });
     }
   });
 
 export type Env = z.output<typeof envSchema>;
+
+/**
+ * The upload metadata secret outside production when none is set (`pnpm dev`, tests): fixed, so
+ * several dev instances and restarts agree; production refuses to start without a real one.
+ */
+export const DEV_UPLOAD_METADATA_SECRET = 'development-only-upload-metadata-secret-do-not-use';
 
 const setupSchema = baseSchema.pick({
   S3_BUCKET: true,
@@ -110,6 +133,8 @@ export interface Config {
     devSignIn: boolean;
     tokenTtlSeconds: number;
   };
+  /** Key of the HMAC that binds an upload's declared metadata to its key (see @app/api seal.ts). */
+  uploadMetadataSecret: string;
   webOrigins: string[];
   webDistDir: string | undefined;
   limits: Limits;
@@ -175,6 +200,7 @@ export function loadConfig(source: Source = process.env): Config {
       devSignIn: env.AUTH_DEV_SIGN_IN,
       tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS,
     },
+    uploadMetadataSecret: env.UPLOAD_METADATA_SECRET ?? DEV_UPLOAD_METADATA_SECRET,
     webOrigins: env.WEB_ORIGINS.map((o) => new URL(o).origin),
     webDistDir: env.WEB_DIST_DIR,
     limits: {

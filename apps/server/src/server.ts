@@ -1,6 +1,7 @@
 import { buildApp } from './app';
 import { createDeps } from './deps';
 import { EnvError, loadConfig } from './env';
+import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { sweepStaging } from './storage/sweep';
 
 let config;
@@ -12,15 +13,31 @@ try {
 }
 
 let deps;
-let app;
 try {
   deps = await createDeps(config);
-  app = await buildApp({ ...deps, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
 const { client } = deps;
+
+// A store that lets an uploader copy what the server can read must not serve users in production.
+const guard = await probeCopyGuard(client, config.s3.bucket);
+if (guard.result === 'copied' && config.nodeEnv === 'production') {
+  console.error(`Refusing to start: ${COPY_GUARD_MISSING}`);
+  process.exit(1);
+}
+
+let app;
+try {
+  app = await buildApp({ ...deps, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+if (guard.result === 'copied') app.log.warn(COPY_GUARD_MISSING);
+if (guard.result === 'unknown') app.log.warn({ err: guard.error }, 'could not check whether the store refuses copies into staging/');
 
 const { sweepIntervalSeconds, maxAgeSeconds } = config.staging;
 const sweep = () =>

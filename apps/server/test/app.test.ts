@@ -38,7 +38,7 @@ describe('the API over HTTP (app.inject, real S3)', () => {
     expect(res.data.method).toBe('PUT');
     expect(res.data.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
     expect(new URL(res.data.url).searchParams.get('X-Amz-SignedHeaders')).toBe(
-      'content-length;content-type;host;x-amz-meta-declared-size;x-amz-meta-declared-type',
+      'content-length;content-type;host;x-amz-meta-declared-size;x-amz-meta-declared-type;x-amz-meta-upload-seal',
     );
     expect(Date.parse(res.data.expiresAt) - Date.now()).toBeGreaterThan(290_000);
   });

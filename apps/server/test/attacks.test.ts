@@ -1,6 +1,6 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { defaultUploadPolicy } from '@app/api';
-import { getBytes, makePng } from '@app/test-utils';
+import { adminClient, createTestBucket, getBytes, listKeys, makePng } from '@app/test-utils';
 import { UnsecuredJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -26,8 +26,8 @@ describe('attack suite', () => {
     const image = makePng(8, 8);
     return Buffer.concat([image, randomBytes(Math.max(0, size - image.length))]);
   };
-  async function api(path: string, input: unknown, token?: string, init: RequestInit = {}) {
-    const res = await fetch(`${base}/trpc/${path}`, {
+  async function api(path: string, input: unknown, token?: string, init: RequestInit = {}, on = base) {
+    const res = await fetch(`${on}/trpc/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(input),
@@ -36,21 +36,21 @@ describe('attack suite', () => {
     const body = (await res.json().catch(() => ({}))) as { result?: { data: any }; error?: { message: string; data: { code: string } } };
     return { status: res.status, data: body.result?.data, error: body.error };
   }
-  const sign = async (input: object, token = alice) => {
-    const res = await api('upload.requestUrl', input, token);
+  const sign = async (input: object, token = alice, on = base) => {
+    const res = await api('upload.requestUrl', input, token, {}, on);
     expect(res.status, res.error?.message).toBe(200);
     return res.data;
   };
   const put = (url: string, headers: Record<string, string>, body: Buffer) => fetch(url, { method: 'PUT', headers, body });
-  async function snapshot(): Promise<Map<string, string>> {
-    const out = await t.admin.send(new ListObjectsV2Command({ Bucket: t.bucket }));
+  async function snapshot(bucket = t.bucket): Promise<Map<string, string>> {
+    const out = await t.admin.send(new ListObjectsV2Command({ Bucket: bucket }));
     return new Map((out.Contents ?? []).map((o) => [o.Key!, o.ETag!]));
   }
   /** Runs an attack and checks that the bucket is exactly as before. */
-  async function unchanged(attack: () => Promise<void>) {
-    const before = await snapshot();
+  async function unchanged(attack: () => Promise<void>, bucket = t.bucket) {
+    const before = await snapshot(bucket);
     await attack();
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(bucket)).toEqual(before);
   }
 
   beforeAll(async () => {
@@ -273,5 +273,238 @@ describe('attack suite', () => {
         expect(target.headers['Content-Type']).toBe('image/png');
         expect((await put(target.url, { ...target.headers, 'Content-Type': 'image/png; text/html' }, png())).status).toBe(403);
       }));
+  });
+
+  /**
+   * Issue 10: a pre-signed PUT to Ceph RGW takes unsigned x-amz-* headers. Each attack runs against
+   * the bucket as `pnpm s3:setup` leaves it (store layers + server layers) and, where the store
+   * layer would hide the server's, against a bucket without the bucket policy too. The attacker
+   * (bob) must never obtain bytes that are not his: the secret is then nowhere in the bucket, not
+   * anonymously readable, and `complete` refuses.
+   */
+  describe('headers the uploader adds to a signed request (store and server layers)', () => {
+    const SECRET = Buffer.from(`top secret ${randomBytes(8).toString('hex')}`);
+    let secrets: Awaited<ReturnType<typeof createTestBucket>>;
+    let bare: Awaited<ReturnType<typeof startTestApp>>;
+    let bareBase: string;
+    let victimBytes: Buffer;
+
+    beforeAll(async () => {
+      // A second private bucket the server's credentials can read: the copy attack's prize.
+      secrets = await createTestBucket(t.admin, 'secrets');
+      await t.admin.send(new PutObjectCommand({ Bucket: secrets.bucket, Key: 'secret.txt', Body: SECRET, ContentType: 'text/plain' }));
+      // A bucket with the public access block alone, as on a store without bucket policies: against
+      // copies and grants, the server's own layers are all that stands.
+      bare = await startTestApp({ setup: false });
+      await t.admin.send(
+        new PutPublicAccessBlockCommand({ Bucket: bare.bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+      );
+      await bare.app.listen({ port: 0, host: '127.0.0.1' });
+      bareBase = `http://127.0.0.1:${(bare.app.server.address() as AddressInfo).port}`;
+      victimBytes = await getBytes(t.admin, t.bucket, finalKey);
+    });
+    afterAll(async () => {
+      await secrets?.drop();
+      await bare?.close();
+    });
+
+    /** No object of the bucket holds these bytes, so no call (signed link or anonymous) can return them. */
+    async function nowhere(bucket: string, bytes: Buffer, except: string[] = []) {
+      for (const key of await listKeys(t.admin, bucket)) {
+        if (except.includes(key)) continue;
+        expect((await getBytes(t.admin, bucket, key)).includes(bytes), `${key} holds the bytes`).toBe(false);
+      }
+    }
+    /** Bob's attempt to turn his staged key into someone else's file: refused at `complete`, nothing readable. */
+    async function bobGetsNothing(key: string, bucket: string, on: string, bytes: Buffer, except: string[] = []) {
+      const anonymous = await fetch(`${t.env.S3_ENDPOINT}/${bucket}/${key}`);
+      expect(anonymous.status).toBe(403);
+      const done = await api('upload.complete', { key }, bob, {}, on);
+      expect(done.status, done.error?.message).toBeGreaterThanOrEqual(400);
+      expect(done.status).toBeLessThan(500);
+      expect(done.data).toBeUndefined();
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${bucket}/${key.replace('staging/', 'uploads/')}`)).status).toBe(403);
+      await nowhere(bucket, bytes, except);
+      return done;
+    }
+    const target = (on = base) => sign({ fileName: 'mine.png', contentType: 'image/png', size: 3000 }, bob, on);
+
+    it('control: an honest PUT with exactly the signed headers is stored and completes', async () => {
+      const honest = await target();
+      expect((await put(honest.url, honest.headers, png())).status).toBe(200);
+      const done = await api('upload.complete', { key: honest.key }, bob);
+      expect(done.status, done.error?.message).toBe(200);
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${t.bucket}/${done.data.key}`)).status).toBe(403);
+    });
+
+    it.each([
+      ['a secret of a second private bucket, made public-read', () => ({ 'x-amz-copy-source': `/${secrets.bucket}/secret.txt`, 'x-amz-acl': 'public-read' }), () => SECRET],
+      ["the victim's final file", () => ({ 'x-amz-copy-source': `/${t.bucket}/${finalKey}` }), () => victimBytes],
+      ["the victim's final file, taking the attacker's own signed metadata", () => ({ 'x-amz-copy-source': `/${t.bucket}/${finalKey}`, 'x-amz-metadata-directive': 'REPLACE' }), () => victimBytes],
+    ])('finding 1: a signed PUT turned into a copy of %s is refused by the store (403)', async (_name, headers, bytes) =>
+      unchanged(async () => {
+        const own = await target();
+        const res = await put(own.url, { ...own.headers, ...headers() }, png());
+        expect(res.status).toBe(403);
+        const done = await bobGetsNothing(own.key, t.bucket, base, bytes(), [finalKey]);
+        expect(done.error?.data.code).toBe('NOT_FOUND');
+      }));
+
+    it("finding 1, server layer alone (no bucket policy): a copy of the victim's file brings its metadata, whose seal is for another key: removed", async () => {
+      // The victim's file on the bare bucket, completed honestly by alice.
+      const victim = await sign({ fileName: 'victim.png', contentType: 'image/png', size: 3000 }, alice, bareBase);
+      const bytes = png();
+      expect((await put(victim.url, victim.headers, bytes)).status).toBe(200);
+      const victimFinal = (await api('upload.complete', { key: victim.key }, alice, {}, bareBase)).data.key as string;
+      await unchanged(async () => {
+        const own = await target(bareBase);
+        // Without the store layer RGW runs the copy with the server's credentials.
+        const res = await put(own.url, { ...own.headers, 'x-amz-copy-source': `/${bare.bucket}/${victimFinal}` }, png());
+        expect(res.status).toBe(200);
+        const done = await bobGetsNothing(own.key, bare.bucket, bareBase, bytes, [victimFinal]);
+        expect(done.error?.message).toMatch(/removed: it did not arrive through the upload link issued for this key/);
+      }, bare.bucket);
+    });
+
+    it('finding 1, multipart: a signed part turned into a part copy is refused by the store and leaves no part', async () =>
+      unchanged(async () => {
+        const started = await api('upload.multipart.start', { fileName: 'clip.png', contentType: 'image/png', size: SECRET.length }, bob);
+        expect(started.status, started.error?.message).toBe(200);
+        const { key, uploadId } = started.data;
+        const signed = await api('upload.multipart.signParts', { key, uploadId, partNumbers: [1] }, bob);
+        const part = signed.data.parts[0];
+        // RGW runs a part copy only without a body; every part the server signs has one (its exact length).
+        const res = await fetch(part.url, { method: 'PUT', headers: { ...part.headers, 'x-amz-copy-source': `/${secrets.bucket}/secret.txt` }, body: Buffer.alloc(SECRET.length) });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect((await api('upload.multipart.listParts', { key, uploadId }, bob)).data.parts).toEqual([]);
+        expect((await api('upload.multipart.abort', { key, uploadId }, bob)).status).toBe(200);
+        await nowhere(t.bucket, SECRET);
+      }));
+
+    it.each([
+      ['x-amz-acl: public-read', { 'x-amz-acl': 'public-read' }],
+      ['x-amz-acl: authenticated-read', { 'x-amz-acl': 'authenticated-read' }],
+      ['x-amz-grant-read for AllUsers', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+      ['x-amz-grant-read for another account', { 'x-amz-grant-read': 'id="other"' }],
+      ['x-amz-grant-full-control for another account', { 'x-amz-grant-full-control': 'id="other"' }],
+      ['x-amz-grant-read-acp for AllUsers', { 'x-amz-grant-read-acp': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+    ])('finding 2: a staged upload sent with %s is refused by the store; nobody else reads it', async (_name, headers) =>
+      unchanged(async () => {
+        const own = await target();
+        const bytes = png();
+        expect((await put(own.url, { ...own.headers, ...headers }, bytes)).status).toBe(403);
+        expect((await fetch(`${t.env.S3_ENDPOINT}/${t.bucket}/${own.key}`)).status).toBe(403);
+        const other = adminClient(t.env, 'other');
+        try {
+          await expect(other.send(new HeadObjectCommand({ Bucket: t.bucket, Key: own.key }))).rejects.toThrow();
+        } finally {
+          other.destroy();
+        }
+        await nowhere(t.bucket, bytes);
+      }));
+
+    it.each([
+      ['acl: public-read', { acl: 'public-read' }],
+      ['x-amz-grant-read for AllUsers', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+      ['Content-Disposition', { 'Content-Disposition': 'attachment; filename="invoice.html"' }],
+    ])('finding 2, POST: a signed form with an extra %s field is refused by the store', async (_name, extra) =>
+      unchanged(async () => {
+        const own = await sign({ fileName: 'a.png', contentType: 'image/png', size: 3000, method: 'POST' }, bob);
+        const form = new FormData();
+        for (const [k, v] of Object.entries({ ...own.fields, ...extra })) form.append(k, v as string);
+        form.append('file', new Blob([png()]));
+        const res = await fetch(own.url, { method: 'POST', body: form });
+        expect(res.status).toBe(403);
+        expect((await fetch(`${t.env.S3_ENDPOINT}/${t.bucket}/${own.key}`)).status).toBe(403);
+      }));
+
+    it('finding 2, public access block alone (no bucket policy): x-amz-acl: public-read is stored but ignored, and the final file is private', async () => {
+      const own = await target(bareBase);
+      const bytes = png();
+      expect((await put(own.url, { ...own.headers, 'x-amz-acl': 'public-read' }, bytes)).status).toBe(200);
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${bare.bucket}/${own.key}`)).status).toBe(403);
+      const done = await api('upload.complete', { key: own.key }, bob, {}, bareBase);
+      expect(done.status, done.error?.message).toBe(200);
+      expect((await fetch(`${t.env.S3_ENDPOINT}/${bare.bucket}/${done.data.key}`)).status).toBe(403);
+      expect(Buffer.from(await (await fetch(done.data.url)).arrayBuffer()).equals(bytes)).toBe(true);
+    });
+
+    it.each([
+      ['x-amz-grant-read for another account', { 'x-amz-grant-read': 'id="other"' }],
+      ['x-amz-grant-read for AllUsers', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+    ])('ACL lockout, no bucket policy (public ACLs ignored): an upload whose %s leaves the server out is a 400 that says why, and is removed', async (_name, headers) =>
+      unchanged(async () => {
+        const own = await target(bareBase);
+        expect((await put(own.url, { ...own.headers, ...headers }, png())).status).toBe(200);
+        const done = await api('upload.complete', { key: own.key }, bob, {}, bareBase);
+        expect(done.status).toBe(400);
+        expect(done.error?.message).toMatch(/removed: it was sent with access grants of its own \(x-amz-acl or x-amz-grant-\* headers\)/);
+      }, bare.bucket));
+
+    it('finding 5: Content-Disposition, Cache-Control, x-amz-meta-*, tags and a website redirect added to the PUT reach neither the file nor its link', async () => {
+      const own = await target();
+      const bytes = png();
+      const added = {
+        'Content-Disposition': 'attachment; filename="invoice.html"',
+        'Cache-Control': 'public, max-age=31536000',
+        'x-amz-meta-evil': 'yes',
+        'x-amz-tagging': 'owner=attacker',
+        'x-amz-website-redirect-location': '/evil.html',
+      };
+      expect((await put(own.url, { ...own.headers, ...added }, bytes)).status).toBe(200);
+      const done = await api('upload.complete', { key: own.key }, bob);
+      expect(done.status, done.error?.message).toBe(200);
+      const head = await t.admin.send(new HeadObjectCommand({ Bucket: t.bucket, Key: done.data.key }));
+      expect(head.ContentType).toBe('image/png');
+      expect(head.ContentDisposition).toBeUndefined();
+      expect(head.CacheControl).toBeUndefined();
+      expect(head.WebsiteRedirectLocation).toBeUndefined();
+      expect(Object.keys(head.Metadata ?? {}).sort()).toEqual(['declared-size', 'declared-type']);
+      expect((await t.admin.send(new GetObjectTaggingCommand({ Bucket: t.bucket, Key: done.data.key }))).TagSet ?? []).toEqual([]);
+      const link = await fetch(done.data.url);
+      expect(link.status).toBe(200);
+      expect(link.headers.get('content-disposition')).toBe('inline');
+      expect(link.headers.get('content-type')).toBe('image/png');
+      expect(link.headers.get('cache-control') ?? '').not.toContain('max-age=31536000');
+      expect(Buffer.from(await link.arrayBuffer()).equals(bytes)).toBe(true);
+    });
+
+    describe('finding 7: SVG and text, where the operator allows them', () => {
+      let markup: Awaited<ReturnType<typeof startTestApp>>;
+      let markupBase: string;
+      beforeAll(async () => {
+        markup = await startTestApp({ bucket: t.bucket, policy: { ...defaultUploadPolicy, allowedTypes: ['image/svg+xml', 'text/plain'] } });
+        await markup.app.listen({ port: 0, host: '127.0.0.1' });
+        markupBase = `http://127.0.0.1:${(markup.app.server.address() as AddressInfo).port}`;
+      });
+      afterAll(() => markup?.close());
+      const NS = 'xmlns="http://www.w3.org/2000/svg"';
+      const upload = async (contentType: string, text: string) => {
+        const body = Buffer.from(text);
+        const own = await sign({ fileName: 'drawing', contentType, size: body.length }, bob, markupBase);
+        expect((await put(own.url, own.headers, body)).status).toBe(200);
+        return api('upload.complete', { key: own.key }, bob, {}, markupBase);
+      };
+
+      it('control: a plain drawing completes, and its link downloads it as an attachment, never renders it', async () => {
+        const done = await upload('image/svg+xml', `<svg ${NS}><circle r="4"/></svg>`);
+        expect(done.status, done.error?.message).toBe(200);
+        const link = await fetch(done.data.url);
+        expect(link.headers.get('content-disposition')).toMatch(/^attachment; filename="drawing\.svg"$/);
+        expect(link.headers.get('content-type')).toBe('application/octet-stream');
+      });
+
+      it.each([
+        ['image/svg+xml', 'a prefixed <x:script>', `<svg ${NS} xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>`],
+        ['image/svg+xml', 'a <script> after byte 4,100', `<svg ${NS}><desc>${'a'.repeat(6000)}</desc><script>alert(1)</script></svg>`],
+        ['image/svg+xml', 'javascript&#58; in a link', `<svg ${NS}><a href="javascript&#58;alert(1)"><text>x</text></a></svg>`],
+        ['text/plain', 'a <script> after byte 4,100', `${'a'.repeat(6000)}<script>alert(1)</script>`],
+      ])('%s with %s is removed, never promoted', async (contentType, _name, text) =>
+        unchanged(async () => {
+          const done = await upload(contentType, text);
+          expect(done.status).toBe(400);
+          expect(done.error?.message).toMatch(/The uploaded file was removed: it contains active markup/);
+        }));
+    });
   });
 });

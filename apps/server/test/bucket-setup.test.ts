@@ -6,11 +6,16 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  GetPublicAccessBlockCommand,
   ListMultipartUploadsCommand,
+  PutBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { adminClient, createTestBucket, ensureLocalS3, listKeys } from '@app/test-utils';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY_SID_PREFIX, protectionStatements } from '../src/storage/bucket-protection';
 import { CORS_RULE_ID, LIFECYCLE_RULE_ID, setupBucket } from '../src/storage/bucket-setup';
 import { sweepStaging } from '../src/storage/sweep';
 
@@ -98,6 +103,36 @@ describe('bucket setup (pnpm s3:setup)', () => {
       expect((left.Uploads ?? []).map((u) => u.UploadId)).not.toContain(upload.UploadId);
       expect(await listKeys(admin, bucket)).toEqual(['other/x', 'uploads/u/3-c.png']);
     } finally {
+      await drop();
+    }
+  });
+
+  it("applies the store layers once, keeps the operator's policy statements, and names each layer", async () => {
+    const { bucket, drop } = await createTestBucket(admin, 'layers');
+    const other = adminClient(env, 'other');
+    try {
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'logs/today.txt', Body: 'log line' }));
+      const theirs = { Sid: 'OperatorLogsForOther', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam:::user/other'] }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/logs/*` };
+      const stale = { Sid: `${POLICY_SID_PREFIX}Retired`, Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/logs/*` };
+      await admin.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [theirs, stale] }) }));
+
+      const first = await setupBucket(admin, { bucket, origins: ['http://a.test'] });
+      const second = await setupBucket(admin, { bucket, origins: ['http://a.test'] });
+      // Ceph RGW 16 has no BucketOwnerEnforced (InvalidArgument): reported, not hidden.
+      expect(first.protection).toEqual({ bucketPolicy: 'applied', publicAccessBlock: 'applied', ownershipControls: 'unsupported' });
+      expect(second.protection).toEqual({ bucketPolicy: 'unchanged', publicAccessBlock: 'unchanged', ownershipControls: 'unsupported' });
+
+      const policy = JSON.parse((await admin.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: Array<{ Sid: string }> };
+      expect(policy.Statement.map((s) => s.Sid)).toEqual([theirs.Sid, ...protectionStatements(bucket).map((s) => s.Sid)]);
+      expect(policy.Statement[0]).toEqual(theirs);
+      // The operator's statement still does its work, and the retired one of ours is gone.
+      const read = await other.send(new GetObjectCommand({ Bucket: bucket, Key: 'logs/today.txt' }));
+      expect(await read.Body!.transformToString()).toBe('log line');
+
+      const block = (await admin.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
+      expect(block).toEqual({ BlockPublicAcls: false, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    } finally {
+      other.destroy();
       await drop();
     }
   });

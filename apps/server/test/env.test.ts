@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadConfig } from '../src/env';
+import { DEV_UPLOAD_METADATA_SECRET, EnvError, loadConfig } from '../src/env';
 
 const minimal = { S3_BUCKET: 'uploads', S3_REGION: 'us-east-1', AUTH_JWT_SECRET: 'x'.repeat(32) };
 
@@ -23,6 +23,12 @@ describe('environment', () => {
     });
     expect(config.redisUrl).toBeUndefined();
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
+  });
+
+  it('seals upload metadata with a fixed development secret unless one is set; production needs its own', () => {
+    expect(loadConfig(minimal).uploadMetadataSecret).toBe(DEV_UPLOAD_METADATA_SECRET);
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: secret }).uploadMetadataSecret).toBe(secret);
   });
 
   it('reads every setting', () => {
@@ -70,6 +76,8 @@ describe('environment', () => {
     [{ RATE_LIMIT_REQUEST_URL_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUEST_URL_PER_MINUTE: must be 0 \(off\) or more calls/],
     [{ UPLOAD_QUOTA_BYTES: 'many' }, /UPLOAD_QUOTA_BYTES: must be a number of bytes/],
     [{ STAGING_MAX_AGE_SECONDS: '60' }, /STAGING_MAX_AGE_SECONDS: must be longer than UPLOAD_URL_TTL_SECONDS/],
+    [{ UPLOAD_METADATA_SECRET: 'short' }, /UPLOAD_METADATA_SECRET: must be at least 32 characters/],
+    [{ NODE_ENV: 'production' }, /UPLOAD_METADATA_SECRET: is required in production/],
   ])('names the bad variable: %j', (change, message) => {
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(EnvError);
     expect(() => loadConfig({ ...minimal, ...change })).toThrow(message);

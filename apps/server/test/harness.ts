@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
 import { createDeps } from '../src/deps';
 import { loadConfig } from '../src/env';
+import { setupBucket } from '../src/storage/bucket-setup';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -29,6 +30,7 @@ export async function startTestApp({
   bucket: sharedBucket,
   endpoint,
   trpcAdapterOnly,
+  setup = true,
 }: {
   policy?: UploadPolicy;
   devSignIn?: boolean;
@@ -41,10 +43,14 @@ export async function startTestApp({
   endpoint?: string;
   /** Serve every call through tRPC's adapter (no direct routes). */
   trpcAdapterOnly?: boolean;
+  /** Apply `pnpm s3:setup` to the fresh bucket, as an operator would (default); false: a bare bucket. */
+  setup?: boolean;
 } = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
   const { bucket, drop } = sharedBucket ? { bucket: sharedBucket, drop: async () => {} } : await createTestBucket(admin, 'srv');
+  // Node's fetch sends no Origin: the CORS rule's origin is only a placeholder here.
+  if (!sharedBucket && setup) await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
   const config = loadConfig(
     serverEnv({ ...env, S3_ENDPOINT: endpoint ?? env.S3_ENDPOINT }, bucket, {
       AUTH_JWT_SECRET: JWT_SECRET,

@@ -1,4 +1,4 @@
-import { ensureLocalS3 } from '@app/test-utils';
+import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,33 @@ describe('the server process (production build)', () => {
     expect(output()).toContain('UPLOAD_MAX_BYTES');
   });
 
+  it('refuses to start in production on a bucket that lets uploads be turned into copies', { timeout: 60_000 }, async () => {
+    const s3 = await ensureLocalS3();
+    const admin = adminClient(s3);
+    const { bucket, drop } = await createTestBucket(admin, 'bare');
+    try {
+      const { child, output } = startServer({
+        NODE_ENV: 'production',
+        PORT: '0',
+        S3_BUCKET: bucket,
+        S3_REGION: s3.S3_REGION,
+        S3_ENDPOINT: s3.S3_ENDPOINT,
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        UPLOAD_METADATA_SECRET: 'm'.repeat(32),
+      });
+      const [code] = await within(30_000, 'exit', output, once(child, 'exit'));
+      expect(code).toBe(1);
+      expect(output()).toContain('Refusing to start: The store turns a pre-signed upload into a copy');
+      expect(output()).toContain('pnpm s3:setup');
+    } finally {
+      await drop();
+      admin.destroy();
+    }
+  });
+
   it('serves the SPA and the API on one origin, and shuts down cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const s3 = await ensureLocalS3();
     const dist = mkdtempSync(join(tmpdir(), 'spa-'));
@@ -67,6 +94,7 @@ describe('the server process (production build)', () => {
       AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
       AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
       AUTH_JWT_SECRET: 'x'.repeat(32),
+      UPLOAD_METADATA_SECRET: 'm'.repeat(32),
       WEB_DIST_DIR: dist,
     });
     const fetch = (url: string, init?: RequestInit) => within(10_000, `${init?.method ?? 'GET'} ${url}`, output, globalThis.fetch(url, init));

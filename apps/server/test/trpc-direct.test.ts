@@ -27,6 +27,7 @@ function mask(text: string, uploadIds: string[]): string {
   return text
     .replace(/[0-9a-f]{32}-/g, '<hex>-')
     .replace(/X-Amz-Signature=[0-9a-f]{64}/g, 'X-Amz-Signature=<sig>')
+    .replace(/(upload-seal\\?"\s*[:,]\s*\\?")[A-Za-z0-9_-]{43}/g, '$1<seal>')
     .replace(/\d{8}T\d{6}Z/g, '<amz-date>')
     .replace(/%2F\d{8}%2F/g, '%2F<date>%2F')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z/g, '<iso-date>');

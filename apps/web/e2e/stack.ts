@@ -18,7 +18,14 @@ export async function startStack({ policy, limits }: { policy?: UploadPolicy; li
   const admin = adminClient(env);
   const { bucket, drop } = await createTestBucket(admin, 'web');
   const depsOn = async (store: S3Env) => {
-    const config = loadConfig(serverEnv(store, bucket, { AUTH_JWT_SECRET: 'e2e-secret-that-is-long-enough-for-hs256', AUTH_DEV_SIGN_IN: 'true', WEB_DIST_DIR: DIST }));
+    const config = loadConfig(
+      serverEnv(store, bucket, {
+        AUTH_JWT_SECRET: 'e2e-secret-that-is-long-enough-for-hs256',
+        AUTH_DEV_SIGN_IN: 'true',
+        UPLOAD_METADATA_SECRET: 'e2e-upload-metadata-secret-0123456789',
+        WEB_DIST_DIR: DIST,
+      }),
+    );
     return createDeps({ ...config, policy: policy ?? config.policy, limits: limits ?? config.limits }, { credentials: s3Credentials(store) });
   };
   const real = await depsOn(env);

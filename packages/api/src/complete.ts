@@ -1,9 +1,11 @@
 import { TRPCError } from '@trpc/server';
-import { checkContent, SNIFF_BYTES } from './content';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredObject, type User } from './context';
+import { bytesToCheck, checkContent } from './content';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, type Context, type StoredObject, type User } from './context';
+import { downloadResponse } from './download';
 import { finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
 import { checkFile, formatBytes, normalizeContentType } from './policy';
 import { checkQuotaForPromotion } from './quota';
+import { SEAL_META } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -17,10 +19,37 @@ async function problemWith(ctx: Ctx, key: string, object: StoredObject): Promise
     return `its size is ${formatBytes(object.size)} but ${formatBytes(declaredSize)} was signed`;
   }
   if (storedType !== declaredType) return `its type is "${storedType}" but "${declaredType}" was signed`;
+  // Declared size and type are only worth something if they were signed for this very key.
+  const sealed = await ctx.storage.sealer.verify({ key, size: declaredSize, contentType: declaredType }, object.metadata[SEAL_META]);
+  if (!sealed) return 'it did not arrive through the upload link issued for this key (it carries metadata signed for another file, or none)';
   const policy = checkFile(ctx.policy, { type: storedType, size: object.size });
   if (policy) return policy.message;
-  const start = await callStorage(() => ctx.storage.readStart(key, SNIFF_BYTES, object.etag));
-  return checkContent(start, declaredType, object.size > start.length);
+  const bytes = await callStorage(() => ctx.storage.readStart(key, bytesToCheck(declaredType, object.size), object.etag));
+  return checkContent(bytes, declaredType, object.size > bytes.length);
+}
+
+/**
+ * An upload sent with ACL grants of its own (`x-amz-grant-*`, `x-amz-acl`) can leave the server
+ * without access to it: that is the uploader's doing, so it is a BAD_REQUEST, and the object goes.
+ */
+async function refuseUnreadable(ctx: Ctx, key: string, cause: ObjectUnreadableError): Promise<never> {
+  const removed = await ctx.storage.deleteObject(key).then(
+    () => 'The uploaded file was removed',
+    () => 'The uploaded file could not be removed (it expires from staging)',
+  );
+  throw new TRPCError({
+    code: 'BAD_REQUEST',
+    message: `${removed}: it was sent with access grants of its own (x-amz-acl or x-amz-grant-* headers) that lock the server out of it. Upload it again with exactly the headers or fields requestUrl returned.`,
+    cause,
+  });
+}
+
+/** The answer to a `complete`: the final file and a short-lived link that downloads it safely. */
+export async function downloadLink(ctx: Ctx, key: string, object: StoredObject) {
+  const contentType = normalizeContentType(object.contentType ?? '');
+  // A download link lives as long as an upload link, so the preview after `complete` works at once.
+  const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds, downloadResponse(key, contentType)));
+  return { key, size: object.size, contentType, url };
 }
 
 /** The key must be one `requestUrl` or `multipart.start` issued to this user. */
@@ -41,6 +70,16 @@ export async function assertOwnStagedKey(ctx: Ctx, key: string): Promise<void> {
  */
 export async function completeUpload(ctx: Ctx, key: string) {
   await assertOwnStagedKey(ctx, key);
+  try {
+    return await verifyAndPromote(ctx, key);
+  } catch (error) {
+    const cause = error instanceof TRPCError ? error.cause : error;
+    if (cause instanceof ObjectUnreadableError) return refuseUnreadable(ctx, key, cause);
+    throw error;
+  }
+}
+
+async function verifyAndPromote(ctx: Ctx, key: string) {
   const finalKey = finalKeyOf(key);
   const [staged, done] = await Promise.all([
     callStorage(() => ctx.storage.headObject(key)),
@@ -68,7 +107,13 @@ export async function completeUpload(ctx: Ctx, key: string) {
     await callStorage(() => ctx.storage.deleteObject(key));
     throw error;
   }
-  await callStorage(() => ctx.storage.copyObject(key, finalKey, staged.etag, staged.size));
+  // The final object gets the signed type and our metadata only: nothing the uploader added to the
+  // request (Content-Disposition, Cache-Control, x-amz-meta-*, tags, a website redirect) survives.
+  const declaredType = normalizeContentType(staged.contentType ?? '');
+  const metadata = { [DECLARED_SIZE_META]: String(staged.size), [DECLARED_TYPE_META]: declaredType };
+  await callStorage(() =>
+    ctx.storage.copyObject({ source: key, target: finalKey, etag: staged.etag, size: staged.size, contentType: declaredType, metadata }),
+  );
   await callStorage(() => ctx.storage.deleteObject(key));
   return { key: finalKey, object: staged };
 }

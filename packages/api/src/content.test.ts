@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent } from './content';
+import { bytesToCheck, checkContent } from './content';
 
 const bytes = (...parts: Array<string | number[]>) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
@@ -34,8 +34,10 @@ describe('content check by signature', () => {
     expect(await checkContent(bytes('<html><body onload=x>'), 'text/plain')).toMatch(/active markup/);
   });
 
-  it('tolerates a multi-byte character cut at the end of a sample', async () => {
-    const sample = bytes('héllo').subarray(0, 2);
-    expect(await checkContent(sample, 'text/plain', true)).toBeNull();
+  it('checks SVG and text whole: a partial read is never accepted', async () => {
+    expect(await checkContent(bytes('héllo'), 'text/plain')).toBeNull();
+    expect(await checkContent(bytes('héllo').subarray(0, 2), 'text/plain', true)).toMatch(/checked whole/);
+    expect(bytesToCheck('image/svg+xml', 10_000_000)).toBe(10_000_000);
+    expect(bytesToCheck('image/png', 10_000_000)).toBe(4100);
   });
 });

@@ -1,6 +1,8 @@
 import { fileTypeFromBuffer } from 'file-type/core';
+import { WHOLE_CHECKED_TYPES } from './policy';
+import { svgProblem } from './svg-check';
 
-/** How many leading bytes `complete` reads to check what a file really is. */
+/** How many leading bytes `complete` reads to check what a file with a signature really is. */
 export const SNIFF_BYTES = 4100;
 
 /** Detected types accepted for a declared type, where a format has several names. */
@@ -11,39 +13,44 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'application/zip': ['application/zip'],
 };
 
-/** Types that have no signature: plain text, checked for binary or markup instead. */
-const TEXT_TYPES = new Set(['text/plain', 'text/csv']);
+/** Anything a browser could take for a tag: text files carry none. */
+const MARKUP = /<[A-Za-z!?/]/;
 
-const ACTIVE_MARKUP = /<\s*(script|html|body|iframe|object|embed|foreignobject)\b|\bon[a-z]+\s*=|javascript:/i;
+/** How many bytes of a file of this type and size `complete` must read: SVG and text are read whole. */
+export function bytesToCheck(declaredType: string, size: number): number {
+  return WHOLE_CHECKED_TYPES.includes(declaredType) ? size : Math.min(size, SNIFF_BYTES);
+}
 
-function decodeText(bytes: Uint8Array, truncated: boolean): string | null {
-  // A multi-byte character may be cut at the end of the sample: drop up to 3 trailing bytes.
-  for (let cut = 0; cut <= (truncated ? 3 : 0); cut++) {
-    try {
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, bytes.length - cut));
-      return text.includes('\u0000') ? null : text;
-    } catch {
-      // try a shorter sample
-    }
+function decodeText(bytes: Uint8Array): string | null {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.includes('\u0000') ? null : text;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /**
- * Checks that the first bytes of a file are what its declared type says, by their signature
- * (file-type). Returns why not, or null when the content matches.
+ * Checks that a file is what its declared type says: by its signature (file-type, on the first
+ * bytes), or for SVG and text, which have none, by reading all of it (see `bytesToCheck`): SVG
+ * must consist of allowed drawing markup only, text of no markup at all. Returns why not, or null.
  * @param truncated whether `bytes` is a prefix of a longer file
  */
 export async function checkContent(bytes: Uint8Array, declaredType: string, truncated = false): Promise<string | null> {
   const detected = await fileTypeFromBuffer(bytes);
-  if (TEXT_TYPES.has(declaredType) || declaredType === 'image/svg+xml') {
-    if (detected) return `its content is ${detected.mime}, not ${declaredType}`;
-    const text = decodeText(bytes, truncated);
+  if (WHOLE_CHECKED_TYPES.includes(declaredType)) {
+    // file-type names a file that starts with an XML declaration application/xml.
+    const xml = declaredType === 'image/svg+xml' && (detected?.mime === 'application/xml' || detected?.mime === 'image/svg+xml');
+    if (detected && !xml) return `its content is ${detected.mime}, not ${declaredType}`;
+    if (truncated) return `a ${declaredType} file is checked whole, and only part of it was read`;
+    const text = decodeText(bytes);
     if (text === null) return `its content is binary, not ${declaredType}`;
-    if (declaredType === 'image/svg+xml' && !/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/i.test(text)) {
-      return 'its content is not an SVG image';
+    if (declaredType === 'image/svg+xml') {
+      const problem = svgProblem(text);
+      return problem ? `it contains active markup or markup outside the allowed SVG drawing subset: ${problem}` : null;
     }
-    if (ACTIVE_MARKUP.test(text)) return `it contains active markup (HTML or script), which a ${declaredType} file may not`;
+    const at = text.search(MARKUP);
+    if (at >= 0) return `it contains active markup (HTML or script), which a ${declaredType} file may not: "${text.slice(at, at + 20)}" at character ${at}`;
     return null;
   }
   if (!detected) return `its content is not ${declaredType} (no ${declaredType} signature found)`;

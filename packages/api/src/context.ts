@@ -1,5 +1,6 @@
 import type { Limits, RateLimiter, UsageCache } from './limits';
 import type { UploadPolicy } from './policy';
+import type { UploadSealer } from './seal';
 
 /** A signed-in user, as the server's auth layer verified it. */
 export interface User {
@@ -37,6 +38,23 @@ export interface SignRequest {
   expiresIn: number;
 }
 
+/** How the store must answer a download link: the type, and inline or as an attachment. */
+export interface DownloadResponse {
+  contentType: string;
+  contentDisposition: string;
+}
+
+/** A promotion copy: the type and metadata are set by the server, never taken from the source. */
+export interface CopyRequest {
+  source: string;
+  target: string;
+  /** The verified version of the source; a changed source fails the copy. */
+  etag: string;
+  size: number;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
 export interface StoredObject {
   size: number;
   contentType: string | undefined;
@@ -55,12 +73,18 @@ export interface UploadStorage {
   headObject(key: string): Promise<StoredObject | null>;
   /** The first `length` bytes of this exact version; throws `VersionChangedError` if it changed. */
   readStart(key: string, length: number, etag: string): Promise<Uint8Array>;
-  /** Copies this exact version to `target` (metadata included); throws `VersionChangedError` if it changed. */
-  copyObject(source: string, target: string, etag: string, size: number): Promise<void>;
+  /**
+   * Copies this exact version's bytes to `target` with the given type and metadata and nothing else
+   * of the source (no disposition, cache, tags, redirect or ACL); throws `VersionChangedError` if it changed.
+   */
+  copyObject(request: CopyRequest): Promise<void>;
   deleteObject(key: string): Promise<void>;
   /** Total bytes stored under a prefix. */
   sumBytes(prefix: string): Promise<number>;
-  presignGet(key: string, expiresIn: number): Promise<string>;
+  /** A download link; with `response`, the store answers with that type and disposition (signed). */
+  presignGet(key: string, expiresIn: number, response?: DownloadResponse): Promise<string>;
+  /** Seals declared metadata to its key with the server's secret (see seal.ts). */
+  sealer: UploadSealer;
 
   /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
   createMultipart(request: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;
@@ -72,6 +96,14 @@ export interface UploadStorage {
   /** A small JSON document (a multipart upload's plan); `getJson` returns null when missing. */
   putJson(key: string, value: unknown): Promise<void>;
   getJson(key: string): Promise<unknown>;
+}
+
+/**
+ * The store refuses the server access to an object it holds (403): it arrived with ACL grants of
+ * its own that leave the bucket owner out.
+ */
+export class ObjectUnreadableError extends Error {
+  override name = 'ObjectUnreadableError';
 }
 
 /** The object changed between two steps (someone re-used its upload URL). */

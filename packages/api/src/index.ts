@@ -4,12 +4,15 @@ import { appRouter } from './router';
 import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
-export { checkContent, SNIFF_BYTES } from './content';
-export type { Context, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
-export { DECLARED_SIZE_META, DECLARED_TYPE_META, VersionChangedError } from './context';
+export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
+export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
+export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
+export { downloadResponse } from './download';
+export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, SEAL_PATTERN, sealMessage, type SealedFields, type UploadSealer } from './seal';
 export * from './key';
 export * from './limits';
 export { createMemoryRateLimiter, createMemoryUsageCache } from './memory-limits';
+export * from './part-plan';
 export * from './policy';
 export * from './schemas';
 

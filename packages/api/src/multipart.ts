@@ -1,10 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertOwnStagedKey, completeUpload } from './complete';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, type Context, type StoredPart, type User } from './context';
+import type { Context, StoredPart, User } from './context';
 import { finalKeyOf, generateKey } from './key';
-import { checkFile, choosePartSize, normalizeContentType } from './policy';
+import { partLength, planParts } from './part-plan';
+import { checkFile, normalizeContentType } from './policy';
 import { reserveQuota } from './quota';
+import { declaredMetadata } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
@@ -17,8 +19,6 @@ const manifestSchema = z.object({ uploadId: z.string(), size: z.number(), partSi
 type Manifest = z.infer<typeof manifestSchema>;
 
 export const manifestKey = (key: string) => `${key}.multipart.json`;
-
-const partLength = (m: Manifest, partNumber: number) => (partNumber < m.partCount ? m.partSize : m.size - (m.partCount - 1) * m.partSize);
 
 const notFound = () =>
   new TRPCError({
@@ -48,10 +48,9 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   }
   await reserveQuota(ctx, input.size);
   const key = await generateKey(ctx.user.id, input.fileName, contentType);
-  const metadata = { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType };
+  const metadata = await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType });
   const uploadId = await callStorage(() => ctx.storage.createMultipart({ key, contentType, metadata }));
-  const partSize = choosePartSize(input.size);
-  const manifest: Manifest = { uploadId, size: input.size, partSize, partCount: Math.ceil(input.size / partSize) };
+  const manifest: Manifest = { uploadId, ...planParts(input.size) };
   try {
     await callStorage(() => ctx.storage.putJson(manifestKey(key), manifest));
   } catch (error) {
@@ -59,7 +58,7 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
     throw error;
   }
   const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
-  return { key, uploadId, partSize, partCount: manifest.partCount, expiresAt };
+  return { key, uploadId, partSize: manifest.partSize, partCount: manifest.partCount, expiresAt };
 }
 
 export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {

@@ -50,6 +50,13 @@ export function choosePartSize(size: number): number {
   return Math.max(preferred, roundUp(size / 10_000));
 }
 
+/**
+ * Types without a signature that a browser can render with script (SVG) or take for markup (text):
+ * `complete` reads them whole, so they are limited in size.
+ */
+export const WHOLE_CHECKED_TYPES: readonly string[] = ['image/svg+xml', 'text/plain', 'text/csv'];
+export const WHOLE_CHECK_MAX_BYTES = 4 * 1024 * 1024;
+
 /** S3 presigned URLs live at most 7 days. */
 export const MAX_URL_TTL_SECONDS = 604_800;
 
@@ -98,6 +105,12 @@ export function checkFile(policy: UploadPolicy, file: { type: string; size: numb
     return {
       reason: 'TOO_LARGE',
       message: `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(policy.maxBytes)} (${policy.maxBytes} bytes).`,
+    };
+  }
+  if (WHOLE_CHECKED_TYPES.includes(type) && file.size > WHOLE_CHECK_MAX_BYTES) {
+    return {
+      reason: 'TOO_LARGE',
+      message: `The file is ${formatBytes(file.size)}; ${type} files are checked whole before they are accepted, so the limit for them is ${formatBytes(WHOLE_CHECK_MAX_BYTES)}.`,
     };
   }
   return null;

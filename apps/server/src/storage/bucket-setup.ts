@@ -10,6 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { STAGING_ROOT } from '@app/api';
+import { protectBucket, type ProtectionReport } from './bucket-protection';
 
 /** Our rules' ID: rules with other IDs are the operator's and are kept as they are. */
 export const CORS_RULE_ID = 'typed-s3-uploads';
@@ -46,10 +47,13 @@ export interface SetupReport {
   rules: CORSRule[];
   /** 'applied', 'unchanged', or 'unsupported' (the server's sweep then does the work). */
   lifecycle: 'applied' | 'unchanged' | 'unsupported';
+  /** The store layers against uploads that bring headers of their own (see bucket-protection.ts). */
+  protection: ProtectionReport;
 }
 
 /**
- * Creates the bucket if it is missing and installs our CORS rule, keeping any other rule.
+ * Creates the bucket if it is missing, installs our CORS rule and staging lifecycle rule, and the
+ * store layers of bucket-protection.ts, keeping the operator's own rules and policy statements.
  * Idempotent: a second run changes nothing.
  */
 export async function setupBucket(
@@ -81,7 +85,8 @@ export async function setupBucket(
     await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }));
   }
   const lifecycle = await setupLifecycle(client, bucket, lifecycleRule(stagingMaxAgeSeconds));
-  return { bucketCreated, corsChanged: !same, rules, lifecycle };
+  const protection = await protectBucket(client, bucket);
+  return { bucketCreated, corsChanged: !same, rules, lifecycle, protection };
 }
 
 async function setupLifecycle(client: S3Client, bucket: string, ours: LifecycleRule): Promise<SetupReport['lifecycle']> {

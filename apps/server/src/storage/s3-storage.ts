@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { VersionChangedError, type UploadStorage } from '@app/api';
+import { ObjectUnreadableError, VersionChangedError, type UploadSealer, type UploadStorage } from '@app/api';
 import { createPresigner } from './presigner';
 import { copyVersion } from './s3-copy';
 import { createS3Multipart } from './s3-multipart';
@@ -21,20 +21,29 @@ function isNotFound(error: unknown): boolean {
   return name === 'NotFound' || name === 'NoSuchKey' || statusOf(error) === 404;
 }
 
+/** The store refuses the bucket owner an object (403): the object's own ACL leaves us out. */
+const unreadable = (key: string, error: unknown) =>
+  statusOf(error) === 403 ? new ObjectUnreadableError(`the store refuses access to ${key}`, { cause: error }) : error;
+
 /** A precondition on the version failed (412), or the object is gone (404): it changed. */
 async function sameVersion<T>(key: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (statusOf(error) === 412 || isNotFound(error)) throw new VersionChangedError(`${key} changed`, { cause: error });
-    throw error;
+    throw unreadable(key, error);
   }
 }
 
-/** `UploadStorage` on any S3-compatible store. */
-export function createS3Storage(client: S3Client, bucket: string): UploadStorage {
+/**
+ * `UploadStorage` on any S3-compatible store. `sealer` binds declared metadata to keys with the
+ * secret every instance shares (UPLOAD_METADATA_SECRET).
+ */
+export function createS3Storage(client: S3Client, bucket: string, sealer: UploadSealer): UploadStorage {
   const presign = createPresigner(client, bucket);
   return {
+    sealer,
+
     async presignPut({ key, contentType, size, metadata, expiresIn }) {
       const headers: Record<string, string> = { 'Content-Type': contentType };
       for (const [name, value] of Object.entries(metadata)) headers[metaHeader(name)] = value;
@@ -68,7 +77,7 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
         return { size: out.ContentLength ?? 0, contentType: out.ContentType, metadata: out.Metadata ?? {}, etag: out.ETag ?? '' };
       } catch (error) {
         if (isNotFound(error)) return null;
-        throw error;
+        throw unreadable(key, error);
       }
     },
 
@@ -81,8 +90,8 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
       });
     },
 
-    async copyObject(source, target, etag, size) {
-      await sameVersion(source, () => copyVersion(client, bucket, source, target, etag, size));
+    async copyObject(request) {
+      await sameVersion(request.source, () => copyVersion(client, bucket, request));
     },
 
     async sumBytes(prefix) {
@@ -100,8 +109,10 @@ export function createS3Storage(client: S3Client, bucket: string): UploadStorage
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
 
-    presignGet(key, expiresIn) {
-      return presign({ method: 'GET', key, expiresIn });
+    presignGet(key, expiresIn, response) {
+      // response-* parameters are part of the signed query: the store answers with exactly these.
+      const query = response && { 'response-content-type': response.contentType, 'response-content-disposition': response.contentDisposition };
+      return presign({ method: 'GET', key, query, expiresIn });
     },
 
     async putJson(key, value) {

@@ -1,3 +1,4 @@
+import { downloadLink } from '../complete';
 import { abortMultipart, completeMultipart, listParts, signParts, startMultipart } from '../multipart';
 import { enforceRateLimit } from '../rate-limit';
 import { completeOutput } from '../schemas/upload';
@@ -11,9 +12,7 @@ import {
   signPartsInput,
   type SignPartsOutput,
 } from '../schemas/multipart';
-import { callStorage } from '../storage-error';
 import { protectedProcedure, router } from '../trpc';
-import { normalizeContentType } from '../policy';
 
 /** Large files in parts: same rules as `upload.requestUrl`, plus per-part signed lengths and MD5s. */
 export const multipartRouter = router({
@@ -41,8 +40,7 @@ export const multipartRouter = router({
     .mutation(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'complete');
       const { key, object } = await completeMultipart(ctx, input);
-      const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds));
-      return { key, size: object.size, contentType: normalizeContentType(object.contentType ?? ''), url };
+      return downloadLink(ctx, key, object);
     }),
 
   abort: protectedProcedure

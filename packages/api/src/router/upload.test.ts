@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError } from '../context';
+import { SEAL_META } from '../seal';
 import { FINAL_KEY_PATTERN, finalKeyOf, STAGED_KEY_PATTERN } from '../key';
 import { defaultLimits } from '../limits';
 import { MiB } from '../policy';
@@ -31,7 +32,11 @@ describe('upload.requestUrl', () => {
     expect(out.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
     expect(out.headers['Content-Type']).toBe('image/png');
     expect(out.expiresAt).toBe('2026-01-01T00:05:00.000Z');
-    expect(memory.signed).toEqual([{ method: 'PUT', key: out.key, contentType: 'image/png', size: 1234, expiresIn: 300, metadata: meta(1234) }]);
+    expect(memory.signed).toEqual([
+      { method: 'PUT', key: out.key, contentType: 'image/png', size: 1234, expiresIn: 300, metadata: { ...meta(1234), [SEAL_META]: expect.any(String) } },
+    ]);
+    const seal = memory.signed[0]!.metadata[SEAL_META];
+    expect(await memory.storage.sealer.verify({ key: out.key, size: 1234, contentType: 'image/png' }, seal)).toBe(true);
   });
 
   it('signs a POST form when asked', async () => {
@@ -113,7 +118,7 @@ describe('upload.requestUrl', () => {
 });
 
 describe('upload.complete', () => {
-  async function uploaded(body = pngBytes(1234), type = 'image/png', metadata = meta(body.length, type)) {
+  async function uploaded(body = pngBytes(1234), type = 'image/png', metadata: Record<string, string> = meta(body.length, type)) {
     const ctx = setup();
     const target = await ctx.caller.upload.requestUrl({ ...png, size: Math.max(1, Number(metadata[DECLARED_SIZE_META])), contentType: type });
     ctx.memory.put(target.key, body, type, metadata);
@@ -167,6 +172,48 @@ describe('upload.complete', () => {
     expect(code).toBe('BAD_REQUEST');
     expect(message).toMatch(/removed: its content is not image\/png/);
     expect(memory.objects.size).toBe(0);
+  });
+
+  it('refuses an object whose metadata was sealed for another key (a copy of another file), and deletes it', async () => {
+    const ctx = setup();
+    const victim = await ctx.caller.upload.requestUrl(png);
+    const own = await ctx.as(bob).upload.requestUrl(png);
+    const victimSeal = ctx.memory.signed[0]!.metadata[SEAL_META]!;
+    ctx.memory.put(own.key, pngBytes(1234), 'image/png', { ...meta(1234), [SEAL_META]: victimSeal });
+    const { code, message } = await failure(ctx.as(bob).upload.complete({ key: own.key }));
+    expect(code).toBe('BAD_REQUEST');
+    expect(message).toMatch(/removed: it did not arrive through the upload link issued for this key/);
+    expect(ctx.memory.objects.size).toBe(0);
+    expect(victim.key).not.toBe(own.key);
+  });
+
+  it('refuses an object without a seal', async () => {
+    const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', { ...meta(1234), [SEAL_META]: undefined } as unknown as Record<string, string>);
+    expect((await failure(caller.upload.complete({ key }))).message).toMatch(/did not arrive through the upload link/);
+    expect(memory.objects.size).toBe(0);
+  });
+
+  it('promotes with the signed type and only its own metadata, whatever the staged object carried', async () => {
+    const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', { ...meta(1234), evil: 'x' });
+    await caller.upload.complete({ key });
+    expect(memory.objects.get(finalKeyOf(key))).toMatchObject({ contentType: 'image/png', metadata: meta(1234) });
+  });
+
+  it('links to images inline and to other types as attachments', async () => {
+    const { caller, key, memory } = await uploaded();
+    await caller.upload.complete({ key });
+    expect(memory.downloads.at(-1)?.response).toEqual({ contentType: 'image/png', contentDisposition: 'inline' });
+  });
+
+  it('answers BAD_REQUEST and removes an upload the store will not let the server read (its own ACL grants)', async () => {
+    const { caller, key, memory } = await uploaded();
+    memory.storage.headObject = async () => {
+      throw new ObjectUnreadableError('403');
+    };
+    const { code, message } = await failure(caller.upload.complete({ key }));
+    expect(code).toBe('BAD_REQUEST');
+    expect(message).toMatch(/removed: it was sent with access grants of its own/);
+    expect(memory.objects.has(key)).toBe(false);
   });
 
   it('refuses a file that changed between the check and the copy with CONFLICT', async () => {

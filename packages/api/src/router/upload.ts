@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { completeUpload } from '../complete';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
+import { completeUpload, downloadLink } from '../complete';
 import { generateKey } from '../key';
 import { checkFile, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { reserveQuota } from '../quota';
+import { declaredMetadata } from '../seal';
 import { enforceRateLimit } from '../rate-limit';
 import { completeInput, completeOutput, policyOutput, requestUrlInput, type RequestUrlOutput } from '../schemas/upload';
 import { callStorage } from '../storage-error';
@@ -53,7 +53,7 @@ export const uploadRouter = router({
         contentType,
         size: input.size,
         expiresIn,
-        metadata: { [DECLARED_SIZE_META]: String(input.size), [DECLARED_TYPE_META]: contentType },
+        metadata: await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType }),
       };
       if (input.method === 'POST') {
         const { url, fields } = await callStorage(() => ctx.storage.presignPost(request));
@@ -70,9 +70,7 @@ export const uploadRouter = router({
     .mutation(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'complete');
       const { key, object } = await completeUpload(ctx, input.key);
-      // A download link lives as long as an upload link, so the preview after `complete` works at once.
-      const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds));
-      return { key, size: object.size, contentType: normalizeContentType(object.contentType ?? ''), url };
+      return downloadLink(ctx, key, object);
     }),
 
   multipart: multipartRouter,

@@ -1,4 +1,8 @@
-import { VersionChangedError, type SignRequest, type StoredObject, type UploadStorage } from '../context';
+import { VersionChangedError, type DownloadResponse, type SignRequest, type StoredObject, type UploadStorage } from '../context';
+import { createUploadSealer, SEAL_META } from '../seal';
+
+/** The secret of router tests' sealer. */
+export const TEST_SEAL_SECRET = 'router-tests-upload-metadata-secret-0123456789';
 
 interface MemoryObject extends StoredObject {
   body: Uint8Array;
@@ -14,6 +18,8 @@ export function memoryStorage() {
   const uploads = new Map<string, { key: string; contentType: string; metadata: Record<string, string>; parts: Map<number, Uint8Array> }>();
   const partUrls: Array<{ partNumber: number; size: number; contentMd5?: string | undefined }> = [];
   const signed: Array<SignRequest & { method: 'PUT' | 'POST' }> = [];
+  const downloads: Array<{ key: string; response: DownloadResponse | undefined }> = [];
+  const seals = new Map<string, string>();
   const asked: string[] = [];
   let failing: Error | null = null;
   let version = 0;
@@ -27,14 +33,17 @@ export function memoryStorage() {
     return object;
   };
   const storage: UploadStorage = {
+    sealer: createUploadSealer(TEST_SEAL_SECRET),
     async presignPut(request) {
       guard(`presignPut ${request.key}`);
       signed.push({ ...request, method: 'PUT' });
+      seals.set(request.key, request.metadata[SEAL_META] ?? '');
       return { url: `https://store.test/bucket/${request.key}?sig=1`, headers: { 'Content-Type': request.contentType } };
     },
     async presignPost(request) {
       guard(`presignPost ${request.key}`);
       signed.push({ ...request, method: 'POST' });
+      seals.set(request.key, request.metadata[SEAL_META] ?? '');
       return { url: 'https://store.test/bucket', fields: { key: request.key, 'Content-Type': request.contentType } };
     },
     async headObject(key) {
@@ -46,9 +55,9 @@ export function memoryStorage() {
       guard(`read ${key}`);
       return get(key, etag).body.subarray(0, length);
     },
-    async copyObject(source, target, etag) {
+    async copyObject({ source, target, etag, contentType, metadata }) {
       guard(`copy ${source}`);
-      objects.set(target, { ...get(source, etag) });
+      objects.set(target, { ...get(source, etag), contentType, metadata });
     },
     async deleteObject(key) {
       guard(`delete ${key}`);
@@ -61,14 +70,16 @@ export function memoryStorage() {
       for (const [key, object] of objects) if (key.startsWith(prefix)) total += object.size;
       return total;
     },
-    async presignGet(key) {
+    async presignGet(key, _expiresIn, response) {
       guard(`presignGet ${key}`);
+      downloads.push({ key, response });
       return `https://store.test/bucket/${key}?get=1`;
     },
     async createMultipart({ key, contentType, metadata }) {
       guard(`createMultipart ${key}`);
       const uploadId = `upload-${++version}`;
       uploads.set(uploadId, { key, contentType, metadata, parts: new Map() });
+      seals.set(key, metadata[SEAL_META] ?? '');
       return uploadId;
     },
     async presignPart({ key, uploadId, partNumber, size, contentMd5 }) {
@@ -114,14 +125,21 @@ export function memoryStorage() {
     uploads,
     partUrls,
     signed,
+    downloads,
     asked,
     /** Stores a part as an upload through its signed URL would. */
     putPart(uploadId: string, partNumber: number, body: Uint8Array) {
       uploads.get(uploadId)!.parts.set(partNumber, body);
     },
-    /** Stores an object as an upload through the signed request would. */
-    put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string>) {
-      objects.set(key, { size: body.length, contentType, metadata, etag: `"v${++version}"`, body });
+    /**
+     * Stores an object as an upload through the signed request would: with the seal signed for
+     * this key, unless `metadata` names its own (or none: `{ [SEAL_META]: undefined }`).
+     */
+    put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string | undefined>) {
+      const merged = Object.fromEntries(
+        Object.entries({ [SEAL_META]: seals.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      objects.set(key, { size: body.length, contentType, metadata: merged, etag: `"v${++version}"`, body });
     },
     failWith(error: Error | null) {
       failing = error;

@@ -1,5 +1,5 @@
 import { formatBytes } from '@app/api/policy';
-import type { UploadItem } from './use-uploads';
+import type { UploadItem } from './upload-item';
 
 const LABELS: Record<UploadItem['status'], string> = {
   refused: 'Not allowed',

@@ -13,4 +13,3 @@ export interface MultipartApi {
 }
 
 export type Plan = Pick<MultipartOut['start'], 'key' | 'uploadId' | 'partSize' | 'partCount'>;
-export type SignedPart = MultipartOut['signParts']['parts'][number] & { expiresAt: number };

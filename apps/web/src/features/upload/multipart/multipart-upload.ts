@@ -1,13 +1,15 @@
-import { choosePartSize } from '@app/api/policy';
 import { TRPCClientError } from '@trpc/client';
+import { callApi } from './api-call';
 import type { MultipartApi, Plan } from './api';
-import { backoffMs, sleep } from './backoff';
+import { DEFAULT_LIMITS, createMachine, transition, type Step } from './machine';
+import type { Command, MachineEvent } from './machine-io';
 import { HASH_WORKERS, md5Of } from './md5';
-import { PartSigner } from './part-signer';
+import { bytesOf, isTerminal, statusOf, type EngineStatus, type MachineState } from './part-state';
 import { ProgressMeter, type MultipartProgress } from './progress';
 import { putPart } from './put-part';
 
-export type EngineState = 'uploading' | 'paused' | 'offline' | 'waiting' | 'verifying';
+export type { EngineStatus } from './part-state';
+type Completed = Awaited<ReturnType<MultipartApi['complete']>>;
 
 export interface MultipartOptions {
   concurrency: number;
@@ -15,183 +17,181 @@ export interface MultipartOptions {
   plan?: Plan | undefined;
   onPlan?: (plan: Plan) => void;
   onProgress: (progress: MultipartProgress) => void;
-  onState: (state: EngineState) => void;
+  onState: (state: EngineStatus) => void;
 }
 
-const MAX_ATTEMPTS = 8;
-const interrupted = () => new DOMException('Upload paused or cancelled', 'AbortError');
+const interrupted = () => new DOMException('Upload cancelled', 'AbortError');
 
 /**
- * One file in parts: several in flight, each retried with backoff and jitter, re-signed when its
- * URL expires; pauses on request, when offline, or on 429; ListParts decides what is left to send.
+ * Runs one file's multipart upload: the state machine (`transition`) decides, this carries out its
+ * commands (hash in workers, sign, PUT, complete) and feeds back their answers, the buttons, the
+ * network's online/offline events and a timer for the one deadline the machine asks for.
  */
 export class MultipartUpload {
-  private readonly done = new Map<number, string>();
-  private readonly sent = new Map<number, number>();
-  private readonly requests = new Set<XMLHttpRequest>();
+  private state!: MachineState;
+  private readonly requests = new Map<number, XMLHttpRequest>();
   private readonly waiters = new Set<() => void>();
-  private pending: number[] = [];
-  private paused = false;
-  /** A part has been sent (the row shows "uploading" from then on). */
-  private sending = false;
-  private cancelled = false;
-  private holdUntil = 0;
-  private plan: Plan | null = null;
   private readonly meter: ProgressMeter;
-  private readonly online = () => this.wake();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private shown: EngineStatus | null = null;
+  private result: Completed | undefined;
+  private settle: { resolve: (r: Completed) => void; reject: (e: unknown) => void } | undefined;
+  private aborting: Promise<void> = Promise.resolve();
+  /** Events raised while one is being handled (an aborted request answers at once) wait their turn. */
+  private readonly queue: MachineEvent[] = [];
+  private dispatching = false;
+  private readonly online = () => this.dispatch({ type: 'online' });
+  private readonly offline = () => this.dispatch({ type: 'offline' });
 
   constructor(private readonly file: File, private readonly api: MultipartApi, private readonly options: MultipartOptions) {
     this.meter = new ProgressMeter(file.size);
   }
 
-  async run() {
+  run(): Promise<Completed> {
+    const done = new Promise<Completed>((resolve, reject) => (this.settle = { resolve, reject }));
     window.addEventListener('online', this.online);
-    try {
-      // The part size is the server's choice, but the rule is shared: each hashing worker hashes one
-      // of the first parts while `start` runs, so they are signed together in the first call.
-      const expectedPartSize = choosePartSize(this.file.size);
-      const firstParts = this.options.plan ? 0 : Math.min(HASH_WORKERS, Math.ceil(this.file.size / expectedPartSize));
-      const firstDigests = Array.from({ length: firstParts }, (_, i) => {
-        const digest = md5Of(this.file.slice(i * expectedPartSize, (i + 1) * expectedPartSize));
-        digest.catch(() => {});
-        return digest;
-      });
-      const plan = this.options.plan ?? (await this.call(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size })));
-      this.plan = plan;
-      this.options.onPlan?.(plan);
-      const signer = new PartSigner(this.file, plan, this.api, (fn) => this.call(fn), { hash: md5Of, minBatch: HASH_WORKERS });
-      if (plan.partSize === expectedPartSize) firstDigests.forEach((digest, i) => signer.seed(i + 1, digest));
-      if (this.options.plan) {
-        const { parts } = await this.call(() => this.api.listParts({ key: plan.key, uploadId: plan.uploadId }));
-        for (const p of parts) if (p.size === signer.slice(p.partNumber).size) this.done.set(p.partNumber, p.etag);
-      }
-      this.pending = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !this.done.has(n));
-      this.report();
-      // The row says "uploading" from the first PUT on, as for a single PUT; until then it is preparing
-      // (start, hashing the first parts, signing them).
-      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(signer)));
-      if (this.cancelled) throw interrupted();
-      this.options.onState('verifying');
-      const parts = [...this.done].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-      return await this.call(() => this.api.complete({ key: plan.key, uploadId: plan.uploadId, parts }));
-    } finally {
-      window.removeEventListener('online', this.online);
-    }
+    window.addEventListener('offline', this.offline);
+    const limits = { ...DEFAULT_LIMITS, concurrency: this.options.concurrency, hashWorkers: HASH_WORKERS, minBatch: HASH_WORKERS };
+    this.take(createMachine(this.file.size, limits, navigator.onLine, this.options.plan, Date.now()));
+    return done;
   }
 
   pause() {
-    this.paused = true;
-    for (const xhr of this.requests) xhr.abort();
-    this.options.onState('paused');
+    this.dispatch({ type: 'pause' });
   }
 
   resume() {
-    this.paused = false;
-    this.options.onState('uploading');
-    this.wake();
+    this.dispatch({ type: 'resume' });
   }
 
   /** Stops, and aborts the multipart upload on the store so its parts are freed. */
   async cancel() {
-    this.cancelled = true;
-    for (const xhr of this.requests) xhr.abort();
-    this.wake();
-    if (this.plan) await this.api.abort({ key: this.plan.key, uploadId: this.plan.uploadId }).catch(() => {});
+    this.dispatch({ type: 'cancel' });
+    await this.aborting;
   }
 
-  private async worker(signer: PartSigner) {
-    for (;;) {
-      await this.whenRunnable();
-      if (this.cancelled) return;
-      const n = this.pending.shift();
-      if (n === undefined) return;
-      try {
-        await this.sendPart(signer, n);
-      } catch (error) {
-        if (!(error instanceof DOMException && error.name === 'AbortError')) {
-          this.cancelled = true;
-          for (const xhr of this.requests) xhr.abort();
-          throw error;
-        }
-        if (!this.cancelled) this.pending.unshift(n);
-      }
+  private dispatch(event: MachineEvent) {
+    this.queue.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.take(transition(this.state, next, Date.now()));
+    } finally {
+      this.dispatching = false;
     }
   }
 
-  private async sendPart(signer: PartSigner, n: number) {
-    for (let attempt = 0; ; attempt++) {
-      const part = await signer.get(n, this.pending);
-      // Paused or cancelled while this part was being hashed or signed: it is not sent.
-      if (this.paused || this.cancelled) throw interrupted();
-      signer.prefetch(this.pending);
-      if (!this.sending) {
-        this.sending = true;
-        this.options.onState('uploading');
-      }
-      const result = await putPart(part, signer.slice(n), (bytes) => this.progress(n, bytes), (xhr) => this.requests.add(xhr));
-      this.sent.delete(n);
-      for (const xhr of this.requests) if (xhr.readyState === XMLHttpRequest.DONE) this.requests.delete(xhr);
-      if (result.ok) {
-        this.done.set(n, result.etag);
-        this.report();
+  private take(step: Step) {
+    this.state = step.state;
+    for (const command of step.commands) this.execute(command);
+    clearTimeout(this.timer);
+    if (step.wakeAt !== null) this.timer = setTimeout(() => this.dispatch({ type: 'tick' }), Math.max(0, step.wakeAt - Date.now()));
+    this.report();
+    for (const wake of this.waiters) wake();
+    if (isTerminal(this.state)) this.finish();
+  }
+
+  private execute(command: Command) {
+    const hooks = { whenRunnable: () => this.whenRunnable(), hold: (until: number) => this.dispatch({ type: 'hold', until }) };
+    const call = <T>(fn: () => Promise<T>, then: (value: T) => MachineEvent) =>
+      void callApi(fn, hooks).then(
+        (value) => this.dispatch(then(value)),
+        (error: unknown) => this.dispatch({ type: 'callFailed', error }),
+      );
+    switch (command.type) {
+      case 'start':
+        return void callApi(() => this.api.start({ fileName: this.file.name, contentType: this.file.type, size: this.file.size }), hooks).then(
+          (plan) => {
+            this.dispatch({ type: 'started', ...plan });
+            // Remembered for resuming only if it goes on (an upload cancelled meanwhile is aborted).
+            if (this.state.phase === 'running') this.options.onPlan?.(plan);
+          },
+          (error: unknown) => this.dispatch({ type: 'callFailed', error }),
+        );
+      case 'list':
+        return call(() => this.api.listParts({ key: command.key, uploadId: command.uploadId }), ({ parts }) => ({ type: 'listed', parts }));
+      case 'hash': {
+        const { partNumber, ticket } = command;
+        void md5Of(this.file.slice(command.start, command.end)).then(
+          (digest) => this.dispatch({ type: 'hashed', partNumber, ticket, digest }),
+          (error: unknown) => this.dispatch({ type: 'hashFailed', partNumber, ticket, error }),
+        );
         return;
       }
-      this.report();
-      if (result.aborted || this.paused || this.cancelled) throw interrupted();
-      // An expired URL or a digest the store refused is signed again at once; anything else waits.
-      const stale = (result.status === 403 && /expired/i.test(result.message)) || result.code === 'BadDigest';
-      if (stale) signer.forget(n, result.code === 'BadDigest');
-      if (attempt + 1 >= MAX_ATTEMPTS) throw new Error(`Part ${n} failed ${MAX_ATTEMPTS} times: ${result.message}.`);
-      if (!stale) await sleep(backoffMs(attempt));
-      await this.whenRunnable();
-    }
-  }
-
-  /** Calls the API, waiting out 429s (Retry-After) and retrying store or network hiccups. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      await this.whenRunnable();
-      try {
-        return await fn();
-      } catch (error) {
-        const data = error instanceof TRPCClientError ? (error.data as { code?: string; retryAfterSeconds?: number } | undefined) : undefined;
-        const retriable = data?.code === 'TOO_MANY_REQUESTS' || data?.code === 'SERVICE_UNAVAILABLE' || (error instanceof TRPCClientError && !data);
-        if (!retriable || attempt + 1 >= MAX_ATTEMPTS || this.cancelled) throw error;
-        if (data?.code === 'TOO_MANY_REQUESTS') this.holdUntil = Date.now() + (data.retryAfterSeconds ?? 5) * 1000;
-        else await sleep(backoffMs(attempt));
+      case 'sign': {
+        const { ticket, key, uploadId, partNumbers, contentMd5 } = command;
+        void callApi(() => this.api.signParts({ key, uploadId, partNumbers, contentMd5 }), hooks).then(
+          (out) => this.dispatch({ type: 'signed', ticket, parts: out.parts, expiresAt: Date.parse(out.expiresAt) }),
+          (error: unknown) => this.dispatch({ type: 'signFailed', ticket, error }),
+        );
+        return;
       }
+      case 'put':
+        return this.put(command);
+      case 'abortPut':
+        this.requests.get(command.ticket)?.abort();
+        this.requests.delete(command.ticket);
+        return;
+      case 'complete':
+        return call(
+          () => this.api.complete({ key: command.key, uploadId: command.uploadId, parts: command.parts }),
+          (result) => {
+            this.result = result;
+            return { type: 'completed' };
+          },
+        );
+      case 'abortUpload':
+        this.aborting = this.api.abort({ key: command.key, uploadId: command.uploadId }).then(
+          () => undefined,
+          () => undefined,
+        );
+        return;
     }
   }
 
-  private async whenRunnable() {
-    let held = false;
-    while (!this.cancelled && (this.paused || !navigator.onLine || Date.now() < this.holdUntil)) {
-      held = true;
-      this.options.onState(this.paused ? 'paused' : navigator.onLine ? 'waiting' : 'offline');
-      await new Promise<void>((resolve) => {
-        this.waiters.add(resolve);
-        setTimeout(resolve, Math.max(250, Math.min(1000, this.holdUntil - Date.now())));
-      });
-    }
-    if (held && !this.cancelled) this.options.onState('uploading');
+  private put({ partNumber, ticket, url, start, end }: Extract<Command, { type: 'put' }>) {
+    const onSent = (bytes: number) => this.dispatch({ type: 'progress', partNumber, ticket, bytes });
+    void putPart(url, this.file.slice(start, end), onSent, (xhr) => this.requests.set(ticket, xhr)).then((result) => {
+      this.requests.delete(ticket);
+      if (result.ok) return this.dispatch({ type: 'uploaded', partNumber, ticket, etag: result.etag });
+      // An expired URL is signed again, a digest the store disputed is hashed again, anything else waits.
+      const reason = result.status === 403 && /expired/i.test(result.message) ? 'expired' : result.code === 'BadDigest' ? 'badDigest' : 'error';
+      this.dispatch({ type: 'putFailed', partNumber, ticket, reason, message: result.message, jitter: Math.random() });
+    });
   }
 
-  private wake() {
-    for (const resolve of this.waiters) resolve();
-    this.waiters.clear();
-  }
-
-  private progress(n: number, bytes: number) {
-    this.sent.set(n, bytes);
-    this.report();
+  /** Event-driven: resolves at the first state change that lets the upload send again. */
+  private whenRunnable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const s = this.state;
+        if (isTerminal(s)) reject(interrupted());
+        else if (s.paused || !s.online || Date.now() < s.holdUntil) return;
+        else resolve();
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
   }
 
   private report() {
-    const partCount = this.plan?.partCount ?? 0;
-    let acknowledged = 0;
-    for (const n of this.done.keys()) acknowledged += Math.min(this.plan!.partSize, this.file.size - (n - 1) * this.plan!.partSize);
-    let inFlight = 0;
-    for (const bytes of this.sent.values()) inFlight += bytes;
-    this.options.onProgress(this.meter.update(acknowledged, inFlight, this.done.size, partCount));
+    const status = statusOf(this.state, Date.now());
+    if (status !== this.shown && !isTerminal(this.state)) this.options.onState((this.shown = status));
+    const { acknowledged, inFlight, partsDone } = bytesOf(this.state);
+    this.options.onProgress(this.meter.update(acknowledged, inFlight, partsDone, this.state.plan.partCount));
+  }
+
+  private finish() {
+    clearTimeout(this.timer);
+    window.removeEventListener('online', this.online);
+    window.removeEventListener('offline', this.offline);
+    const settle = this.settle;
+    this.settle = undefined;
+    if (!settle) return;
+    const { phase, error } = this.state;
+    if (phase === 'done') settle.resolve(this.result!);
+    else if (phase === 'failed') settle.reject(error instanceof Error || error instanceof TRPCClientError ? error : new Error(String(error)));
+    else void this.aborting.then(() => settle.reject(interrupted()));
   }
 }

@@ -1,0 +1,29 @@
+import { createUploadSealer } from '@app/api';
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createNodeSealer } from '../src/storage/sealer';
+
+const secret = 'server-sealer-test-secret-0123456789abcdef';
+const fields = { key: 'staging/h-0123456789/0123456789abcdef0123456789abcdef-é.png', size: 5 * 1024 ** 3, contentType: 'image/png' };
+
+describe("the server's upload sealer (node:crypto)", () => {
+  it('gives the seal of node:crypto HMAC-SHA256 and of the Web Crypto sealer, which verifies it', async () => {
+    const seal = await createNodeSealer(secret).seal(fields);
+    expect(seal).toBe(createHmac('sha256', secret).update(`v1\n${fields.key}\n${fields.size}\n${fields.contentType}`).digest('base64url'));
+    expect(seal).toBe(await createUploadSealer(secret).seal(fields));
+    expect(await createUploadSealer(secret).verify(fields, seal)).toBe(true);
+  });
+
+  it('verifies its own seal and nothing else', async () => {
+    const sealer = createNodeSealer(secret);
+    const seal = await sealer.seal(fields);
+    expect(await sealer.verify(fields, seal)).toBe(true);
+    for (const other of [{ ...fields, key: `${fields.key}x` }, { ...fields, size: fields.size - 1 }, { ...fields, contentType: 'image/gif' }]) {
+      expect(await sealer.verify(other, seal)).toBe(false);
+    }
+    for (const bad of [undefined, '', `${seal}=`, seal.slice(2), `${seal.slice(0, -1)}${seal.endsWith('A') ? 'B' : 'A'}`]) {
+      expect(await sealer.verify(fields, bad)).toBe(false);
+    }
+    expect(() => createNodeSealer('short')).toThrow(/at least 32 characters/);
+  });
+});

@@ -1,0 +1,30 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createUploadSealer } from './seal';
+
+const secret = 'a-test-secret-of-at-least-32-characters!';
+const fields = { key: 'staging/alice/0123456789abcdef0123456789abcdef-cat.png', size: 1234, contentType: 'image/png' };
+
+describe('upload seal', () => {
+  it('is the HMAC-SHA256 of version, key, size and type, as node:crypto computes it', async () => {
+    const reference = createHmac('sha256', secret).update(`v1\n${fields.key}\n1234\nimage/png`).digest('base64url');
+    expect(await createUploadSealer(secret).seal(fields)).toBe(reference);
+  });
+
+  it('verifies its own seal and nothing else', async () => {
+    const sealer = createUploadSealer(secret);
+    const seal = await sealer.seal(fields);
+    expect(await sealer.verify(fields, seal)).toBe(true);
+    for (const other of [{ ...fields, key: fields.key.replace('alice', 'bob') }, { ...fields, size: 1235 }, { ...fields, contentType: 'image/jpeg' }]) {
+      expect(await sealer.verify(other, seal)).toBe(false);
+    }
+    expect(await createUploadSealer(`${secret}x`).verify(fields, seal)).toBe(false);
+    for (const bad of [undefined, '', `${seal}=`, seal.slice(1), seal.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), Buffer.from(seal).toString('base64')]) {
+      expect(await sealer.verify(fields, bad)).toBe(false);
+    }
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => createUploadSealer('short')).toThrow(/at least 32 characters/);
+  });
+});
