@@ -22,7 +22,7 @@ describe('download links in Chromium', () => {
   };
   const upload = async (fileName: string, contentType: string, bytes: Buffer) => {
     const target = await call('upload.requestUrl', { fileName, contentType, size: bytes.length });
-    expect((await fetch(target.url, { method: 'PUT', headers: target.headers, body: bytes })).status).toBe(200);
+    expect((await fetch(target.url, { method: 'PUT', headers: target.headers, body: new Uint8Array(bytes) })).status).toBe(200);
     return (await call('upload.complete', { key: target.key })).url as string;
   };
 
