@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pnpm test`: type checks and every test suite, against a real S3 (Ceph RGW, started here unless
+# `pnpm test`: lint, type checks and every test suite, against a real S3 (Ceph RGW, started here unless
 # S3_ENDPOINT is set) and Debian's Chromium. Ends with one line: "Tests: N passed, N failed".
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,16 @@ if ((${#missing[@]})); then
   fi
 fi
 
+reports="$(pwd)/.test-reports"
+rm -rf "$reports" && mkdir -p "$reports"
+export VITEST_REPORTS_DIR="$reports"
+
+status=0
+# Lint first (ESLint with zero warnings, Prettier): it needs no store, and a failure counts in the
+# closing line like a failed test.
+if pnpm lint; then lint=(1 0); else lint=(0 1) status=1; fi
+printf '{"numPassedTests":%d,"numFailedTests":%d}\n' "${lint[@]}" >"$reports/lint.json"
+
 export S3_DATA_DIR="${S3_DATA_DIR:-/tmp/typed-s3-uploads-test}" S3_PORT="${S3_PORT:-7481}" CEPH_MON_PORT="${CEPH_MON_PORT:-46790}"
 # In RAM; the multipart tests store several 300 MiB files, and RGW frees deleted data only later.
 export CEPH_MEMSTORE_BYTES="${CEPH_MEMSTORE_BYTES:-8589934592}"
@@ -35,11 +45,6 @@ fi
 cleanup() { if ((started)); then bash scripts/local-s3/ceph-rgw-stop.sh --purge >/dev/null 2>&1 || true; fi; }
 trap cleanup EXIT
 
-reports="$(pwd)/.test-reports"
-rm -rf "$reports" && mkdir -p "$reports"
-export VITEST_REPORTS_DIR="$reports"
-
-status=0
 # --continue: one failing package must not hide the results of the others.
 pnpm exec turbo run typecheck test --env-mode=loose --concurrency=1 --log-order=grouped --continue || status=$?
 

@@ -1,6 +1,5 @@
 import {
   createReconciler,
-  defaultLimits,
   type Limits,
   type QuotaLedger,
   type RateLimiter,
@@ -17,7 +16,7 @@ import { trpcPlugin } from './plugins/trpc';
 export interface AppDeps {
   config: {
     policy: UploadPolicy;
-    limits?: Limits;
+    limits: Limits;
     /** Built SPA to serve from this origin. */
     webDistDir?: string | undefined;
     /** The bucket's origin, allowed by the SPA's Content Security Policy. */
@@ -77,7 +76,7 @@ export async function buildApp({ config, auth, storage, storeCapabilities, limit
     storage,
     store: storeCapabilities,
     policy: config.policy,
-    limits: config.limits ?? defaultLimits,
+    limits: config.limits,
     limiter: limiter ?? stores.limiter,
     ledger: quotaLedger,
     reconciler,

@@ -1,4 +1,4 @@
-import type { User } from '@app/api';
+import { slug, type User } from '@app/api';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { Config } from './env';
 import { checkSubject, checkTokenFormat, TokenError } from './token-format';
@@ -29,16 +29,8 @@ function userOf(payload: JWTPayload): User | null {
   return { id: payload.sub, name };
 }
 
-/** `name` -> a stable, path-safe dev user id. */
-function devUserId(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-  return `dev-${slug || 'user'}`;
-}
+/** `name` -> a stable, path-safe dev user id, slugged as file names are in keys. */
+const devUserId = (name: string) => `dev-${slug(name, 40) || 'user'}`;
 
 /** Verified tokens, until they expire: a page sends the same token with every call. */
 const CACHE_SIZE = 10_000;

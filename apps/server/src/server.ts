@@ -1,13 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
-import { createAuth } from './auth';
 import { UnsafeStoreError, probeStoreAtStart } from './doctor/at-start';
+import { createDeps } from './deps';
 import { EnvError, loadConfig } from './env';
-import { createS3Client } from './storage/s3-client';
-import { createS3Storage } from './storage/s3-storage';
-import { createNodeSealer } from './storage/sealer';
 import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
-import { storeOriginOf } from './storage/store-origin';
 import { sweepStaging } from './storage/sweep';
 
 const LISTEN_BACKLOG = 4096;
@@ -20,13 +15,14 @@ try {
   process.exit(1);
 }
 
-// In production the built SPA is served from the same origin, unless WEB_DIST_DIR says otherwise.
-const webDistDir =
-  config.webDistDir ?? (config.nodeEnv === 'production' ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined);
-
-const client = createS3Client(config.s3);
-const storage = createS3Storage(client, config.s3.bucket, createNodeSealer(config.uploadMetadataSecret));
-const storeOrigin = await storeOriginOf(storage);
+let deps;
+try {
+  deps = await createDeps(config);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const { client } = deps;
 
 // Before the app's logger exists: one JSON line like pino's, on stdout.
 const startLog = {
@@ -47,20 +43,7 @@ if (guard.result === 'copied' && config.nodeEnv === 'production' && !copyAccepte
 let app;
 try {
   const storeCapabilities = await probeStoreAtStart({ client, ...config.s3, webOrigins: config.webOrigins }, config.storeProbe, startLog);
-  app = await buildApp({
-    config: {
-      policy: config.policy,
-      limits: config.limits,
-      webDistDir,
-      storeOrigin,
-      redisUrl: config.redisUrl,
-      reconcileIntervalSeconds: config.quotaReconcileIntervalSeconds,
-    },
-    auth: createAuth(config.auth),
-    storage,
-    storeCapabilities,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-  });
+  app = await buildApp({ ...deps, storeCapabilities, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
 } catch (error) {
   console.error(error instanceof UnsafeStoreError ? `Refusing to start: ${error.message}` : (error as Error).message);
   process.exit(1);
@@ -86,7 +69,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     app
       .close()
       .then(() => {
-        client.destroy();
+        deps.close();
         process.exit(0);
       })
       .catch((error: unknown) => {

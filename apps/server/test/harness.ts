@@ -1,13 +1,10 @@
-import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
-import { defaultUploadPolicy, type Limits, type UploadPolicy } from '@app/api';
+import { adminClient, createTestBucket, ensureLocalS3, s3Credentials, serverEnv } from '@app/test-utils';
+import type { Limits, UploadPolicy } from '@app/api';
 import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
-import { createAuth } from '../src/auth';
-import { DEV_UPLOAD_METADATA_SECRET } from '../src/env';
+import { createDeps } from '../src/deps';
+import { loadConfig } from '../src/env';
 import { setupBucket } from '../src/storage/bucket-setup';
-import { createS3Client } from '../src/storage/s3-client';
-import { createS3Storage } from '../src/storage/s3-storage';
-import { createNodeSealer } from '../src/storage/sealer';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -25,7 +22,7 @@ export async function signToken(sub: string, { secret = JWT_SECRET, expiresIn = 
  * `close()` shuts the app and deletes the bucket.
  */
 export async function startTestApp({
-  policy = defaultUploadPolicy,
+  policy,
   devSignIn = true,
   logger,
   limits,
@@ -51,19 +48,15 @@ export async function startTestApp({
   const { bucket, drop } = sharedBucket ? { bucket: sharedBucket, drop: async () => {} } : await createTestBucket(admin, 'srv');
   // Node's fetch sends no Origin: the CORS rule's origin is only a placeholder here.
   if (!sharedBucket && setup) await setupBucket(admin, { bucket, origins: ['http://127.0.0.1'] });
-  const client = createS3Client(
-    { bucket, region: env.S3_REGION, endpoint: endpoint ?? env.S3_ENDPOINT, forcePathStyle: true },
-    { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
+  const config = loadConfig(
+    serverEnv({ ...env, S3_ENDPOINT: endpoint ?? env.S3_ENDPOINT }, bucket, {
+      AUTH_JWT_SECRET: JWT_SECRET,
+      AUTH_DEV_SIGN_IN: String(devSignIn),
+      REDIS_URL: redisUrl,
+    }),
   );
-  const auth = createAuth({
-    jwtSecret: JWT_SECRET,
-    jwksUrl: undefined,
-    issuer: undefined,
-    audience: undefined,
-    devSignIn,
-    tokenTtlSeconds: 3600,
-  });
-  const app = await buildApp({ config: { policy, limits, redisUrl }, auth, storage: createS3Storage(client, bucket, createNodeSealer(DEV_UPLOAD_METADATA_SECRET)), logger });
+  const deps = await createDeps({ ...config, policy: policy ?? config.policy, limits: limits ?? config.limits }, { credentials: s3Credentials(env) });
+  const app = await buildApp({ ...deps, logger });
   return {
     app,
     env,
@@ -71,7 +64,7 @@ export async function startTestApp({
     bucket,
     async close() {
       await app.close();
-      client.destroy();
+      deps.close();
       await drop();
       admin.destroy();
     },

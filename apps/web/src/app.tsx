@@ -1,8 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { SignInForm } from './features/auth/sign-in-form';
 import { UploadPanel } from './features/upload/upload-panel';
-import { readInitialToken, storeToken } from './lib/auth-token';
+import { currentToken, readInitialToken, storeToken } from './lib/auth-token';
 import { createTrpcClient, queryClient, trpc } from './lib/trpc';
 
 export interface Session {
@@ -24,9 +24,7 @@ export function App() {
     const token = readInitialToken();
     return token ? { token, name: nameInToken(token) } : null;
   });
-  const tokenRef = useRef(session?.token ?? null);
-  tokenRef.current = session?.token ?? null;
-  const [trpcClient] = useState(() => createTrpcClient(() => tokenRef.current));
+  const [trpcClient] = useState(() => createTrpcClient(currentToken));
 
   const signIn = (token: string) => {
     storeToken(token);

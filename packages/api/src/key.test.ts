@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finalKeyOf, FINAL_KEY_PATTERN, generateKey, slugify, STAGED_KEY_PATTERN, userPrefix } from './key';
+import { finalKeyOf, FINAL_KEY_PATTERN, generateKey, slug, slugify, STAGED_KEY_PATTERN, userPrefix } from './key';
 
 const hostile = [
   '../../etc/passwd',
@@ -20,6 +20,7 @@ describe('keys', () => {
     expect(key).toMatch(STAGED_KEY_PATTERN);
     expect(key.startsWith('staging/alice/')).toBe(true);
     expect(key.split('/')).toHaveLength(3);
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must not appear
     expect(key).not.toMatch(/\.\.|%|\\|[\u0000-\u001f\u202a-\u202e]/);
     expect(finalKeyOf(key)).toMatch(FINAL_KEY_PATTERN);
     expect(finalKeyOf(key).startsWith('uploads/alice/')).toBe(true);
@@ -29,6 +30,8 @@ describe('keys', () => {
     expect(slugify('Holiday Photo (1).JPG')).toBe('holiday-photo-1');
     expect(slugify('Crème brûlée.png')).toBe('creme-brulee');
     expect(slugify('.png')).toBe('file');
+    expect(slug('Renée  Zoë / ../../etc', 40)).toBe('renee-zoe-etc');
+    expect(slug(`${'a'.repeat(39)} b`, 40)).toBe('a'.repeat(39));
   });
 
   it('hashes user ids that are not path-safe, so they cannot climb out', async () => {

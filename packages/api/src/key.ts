@@ -41,21 +41,23 @@ export function finalKeyOf(stagedKey: string): string {
 }
 
 /**
- * A readable, path-safe slug of a file name: ASCII letters, digits and dashes only, so no
- * separator, dot segment, control or bidi character survives. The extension is dropped: the
- * key's extension follows the content type.
+ * A readable, path-safe slug: ASCII letters, digits and dashes only, so no separator, dot segment,
+ * control or bidi character survives. Empty when nothing readable is left.
  */
-export function slugify(fileName: string): string {
-  const base = fileName.replace(/\.[^./\\]{1,16}$/, '');
-  const slug = base
+export function slug(text: string, maxLength: number): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
+    .slice(0, maxLength)
     .replace(/-+$/, '');
-  return slug || 'file';
+}
+
+/** A file name's slug. The extension is dropped: the key's extension follows the content type. */
+export function slugify(fileName: string): string {
+  return slug(fileName.replace(/\.[^./\\]{1,16}$/, ''), 60) || 'file';
 }
 
 /** A fresh, unguessable staging key under the user's prefix. */

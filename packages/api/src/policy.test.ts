@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFile, defaultUploadPolicy, extensionFor, formatBytes, MiB } from './policy';
+import { checkFile, defaultUploadPolicy, describeTypes, extensionFor, formatBytes, MiB } from './policy';
 
 describe('policy', () => {
   it('accepts the default types up to 100 MiB', () => {
@@ -22,5 +22,11 @@ describe('policy', () => {
     expect(formatBytes(5 * MiB)).toBe('5 MiB');
     expect(extensionFor('IMAGE/JPEG')).toBe('jpg');
     expect(extensionFor('application/x-unknown')).toBe('bin');
+  });
+
+  it('names the allowed types for the file picker', () => {
+    expect(describeTypes(defaultUploadPolicy.allowedTypes)).toBe('JPG, PNG, WEBP, GIF, AVIF, MP4 or PDF');
+    expect(describeTypes(['image/png'])).toBe('PNG');
+    expect(describeTypes(['image/svg+xml', 'application/x-thing+zip', 'text/plain'])).toBe('SVG, X-THING or TXT');
   });
 });

@@ -69,9 +69,9 @@ export interface UploadPolicy {
   maxBytes: number;
   urlTtlSeconds: number;
   /** Files from this size on are sent in parts (the browser's choice, told by the server). */
-  multipartThresholdBytes?: number;
+  multipartThresholdBytes: number;
   /** Parts in flight at once per file. */
-  multipartConcurrency?: number;
+  multipartConcurrency: number;
 }
 
 export const defaultUploadPolicy: UploadPolicy = {
@@ -117,6 +117,12 @@ export function checkFile(policy: UploadPolicy, file: { type: string; size: numb
     };
   }
   return null;
+}
+
+/** `['image/png', 'image/svg+xml', 'application/pdf']` -> "PNG, SVG or PDF": what the file picker says it takes. */
+export function describeTypes(types: readonly string[]): string {
+  const names = [...new Set(types.map((type) => (EXTENSIONS[type] ?? type.split('/').pop() ?? type).replace(/\+.*/, '').toUpperCase()))];
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'No files');
 }
 
 /** 1536 -> "1.5 KiB". */

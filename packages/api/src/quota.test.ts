@@ -4,7 +4,7 @@ import { DECLARED_SIZE_META, DECLARED_TYPE_META } from './context';
 import { reconcile, type LedgerState } from './ledger';
 import { defaultLimits } from './limits';
 import { createMemoryLedger } from './memory-limits';
-import { GiB, MiB } from './policy';
+import { defaultUploadPolicy, GiB, MiB } from './policy';
 import { RESERVATION_MARGIN_MS } from './quota';
 import { declaredMetadata } from './seal';
 import { pngBytes, setup } from './test/caller';
@@ -131,7 +131,7 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
   });
 
   it('every hold outlives the URLs signed under it (single PUT, POST, and parts signed later)', async () => {
-    const { caller, clock, ledger } = setup(undefined, { limits, policy: { allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+    const { caller, clock, ledger } = setup(undefined, { limits, policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
     const until = async (key: string) => (await ledger.read('alice'))!.entries.find((e) => e.key === key)!.until;
     for (const method of ['PUT', 'POST'] as const) {
       const out = await caller.upload.requestUrl({ ...png(MiB), method });
@@ -159,7 +159,7 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
   });
 
   it('multipart: the planned size is held from start, parts count after their URLs expire, abort frees them', async () => {
-    const { caller, memory, clock, reconciler } = setup(undefined, { limits, policy: { allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+    const { caller, memory, clock, reconciler } = setup(undefined, { limits, policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
     const first = await caller.upload.multipart.start(png(16 * MiB));
     expect(await codeOf(caller.upload.multipart.start(png(16 * MiB)))).toBe('PAYLOAD_TOO_LARGE');
     expect(await codeOf(caller.upload.requestUrl(png(5 * MiB)))).toBe('PAYLOAD_TOO_LARGE');
@@ -212,7 +212,7 @@ describe('a user the ledger has never seen', () => {
 describe('rate limits on the calls that cost a store request (issue 10, finding 6)', () => {
   for (const name of ['signParts', 'listParts', 'abort'] as const) {
     it(`${name}: TOO_MANY_REQUESTS past its limit, with Retry-After`, async () => {
-      const ctx = setup(undefined, { limits: { ...limits, quotaBytes: null, [name]: { limit: 3, windowSeconds: 60 } }, policy: { allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+      const ctx = setup(undefined, { limits: { ...limits, quotaBytes: null, [name]: { limit: 3, windowSeconds: 60 } }, policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
       const { key, uploadId } = await ctx.caller.upload.multipart.start(png(16 * MiB));
       const call = () =>
         name === 'signParts' ? ctx.caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1] }) : ctx.caller.upload.multipart[name]({ key, uploadId });

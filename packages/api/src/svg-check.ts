@@ -42,6 +42,7 @@ function attributeProblem(name: string, raw: string): string | null {
   if (name in NAMESPACES) return value === NAMESPACES[name] ? null : `the namespace ${name}="${value}"`;
   if (name.includes(':') && !PREFIXED_ATTRIBUTES.has(name)) return `the attribute ${name}`;
   // What a browser would act on: whitespace and control characters are ignored inside a URL scheme.
+  // eslint-disable-next-line no-control-regex -- those control characters are what is removed
   const squeezed = value.replace(/[\u0000-\u0020\u007f-\u00a0]+/g, '').toLowerCase();
   if ((name === 'href' || name === 'xlink:href') && !squeezed.startsWith('#')) return `a link to "${value}" (only #fragments are allowed)`;
   if (/(javascript|vbscript|data):/.test(squeezed)) return `a script or data URL in ${name}`;

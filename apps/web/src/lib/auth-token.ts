@@ -15,6 +15,11 @@ export function readInitialToken(): string | null {
   return sessionStorage.getItem(KEY);
 }
 
+/** The token the API calls carry now (read per request, so sign-in and sign-out apply at once). */
+export function currentToken(): string | null {
+  return sessionStorage.getItem(KEY);
+}
+
 export function storeToken(token: string | null): void {
   if (token) sessionStorage.setItem(KEY, token);
   else sessionStorage.removeItem(KEY);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { finalKeyOf } from '../key';
 import { manifestKey } from '../multipart';
 import { defaultLimits } from '../limits';
-import { GiB, MiB } from '../policy';
+import { defaultUploadPolicy, GiB, MiB } from '../policy';
 import { signPartsOutput } from '../schemas/multipart';
 import { bob, pngBytes, setup } from '../test/caller';
 
@@ -17,7 +17,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   throw new Error('expected the call to fail');
 }
 
-const bigPolicy = { allowedTypes: ['image/png', 'video/mp4'], maxBytes: 20 * GiB, urlTtlSeconds: 300 };
+const bigPolicy = { ...defaultUploadPolicy, allowedTypes: ['image/png', 'video/mp4'], maxBytes: 20 * GiB };
 const md5 = 'XrY7u+Ae7tCTyyK7j1rNww==';
 
 /** A multipart upload of a PNG of `size` bytes, with every part stored as the browser would. */

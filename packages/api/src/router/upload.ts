@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { completeUpload, downloadLink } from '../complete';
 import { generateKey } from '../key';
-import { checkFile, defaultStoreCapabilities, defaultUploadPolicy, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
+import { checkFile, defaultStoreCapabilities, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { releaseQuota, reserveQuota } from '../quota';
 import { declaredMetadata } from '../seal';
 import { enforceRateLimit } from '../rate-limit';
@@ -16,8 +16,8 @@ export const uploadRouter = router({
     allowedTypes: [...ctx.policy.allowedTypes],
     maxBytes: ctx.policy.maxBytes,
     urlTtlSeconds: ctx.policy.urlTtlSeconds,
-    multipartThresholdBytes: ctx.policy.multipartThresholdBytes ?? defaultUploadPolicy.multipartThresholdBytes!,
-    multipartConcurrency: ctx.policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+    multipartThresholdBytes: ctx.policy.multipartThresholdBytes,
+    multipartConcurrency: ctx.policy.multipartConcurrency,
     checksum: (ctx.store ?? defaultStoreCapabilities).checksum,
     uploadMethods: [...(ctx.store ?? defaultStoreCapabilities).uploadMethods],
   })),

@@ -1,4 +1,4 @@
-import { defaultUploadPolicy, formatBytes } from '@app/api/policy';
+import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
 import { useEffect } from 'react';
 import { trpc } from '../../lib/trpc';
 import { DropZone } from './drop-zone';
@@ -25,7 +25,7 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
       <DropZone
         accept={policy.allowedTypes.join(',')}
         onFiles={uploads.add}
-        hint={`Images, MP4 video or PDF, up to ${formatBytes(policy.maxBytes)} each.`}
+        hint={`${describeTypes(policy.allowedTypes)}, up to ${formatBytes(policy.maxBytes)} each.`}
       />
       <ResumeList records={uploads.resumables} onResume={uploads.resumeFrom} onDiscard={(r) => void uploads.discard(r)} />
       <ul className="file-list">

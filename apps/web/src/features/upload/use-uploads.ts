@@ -1,4 +1,4 @@
-import { checkFile, defaultUploadPolicy, type StoreChecksum, type UploadPolicy } from '@app/api/policy';
+import { checkFile, type StoreChecksum, type UploadPolicy } from '@app/api/policy';
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { trpc } from '../../lib/trpc';
@@ -57,11 +57,11 @@ export function useUploads(policy: UploadPolicy & { checksum?: StoreChecksum }, 
 
   const start = useCallback(
     (id: string, file: File, plan?: Plan) => {
-      const threshold = policy.multipartThresholdBytes ?? defaultUploadPolicy.multipartThresholdBytes!;
+      const threshold = policy.multipartThresholdBytes;
       if (!plan && file.size < threshold) return single(id, file);
       runMultipart(api, file, {
         plan,
-        concurrency: policy.multipartConcurrency ?? defaultUploadPolicy.multipartConcurrency!,
+        concurrency: policy.multipartConcurrency,
         contentMd5: (policy.checksum ?? 'content-md5') === 'content-md5',
         update: (patch) => update(id, patch),
         onEngine: (engine) => engines.current.set(id, engine),

@@ -32,7 +32,7 @@ function play(size: number, concurrency: number, hashWorkers: number, resumeHeld
   let now = 0;
   const resume = resumeHeld && { key: 'k', uploadId: 'u', partSize: planned.partSize, partCount: planned.partCount };
   let step: Step = createMachine(size, limits, true, resume ?? undefined, now);
-  let open: Open[] = [];
+  const open: Open[] = [];
   const stopped: Array<Extract<Command, { type: 'put' }>> = [];
   const accepted = new Map<number, string>();
   const failures = new Map<number, number>();
