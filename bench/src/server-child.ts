@@ -1,13 +1,14 @@
 /**
- * Child process: the real product app (buildApp + createAuth + the S3 storage adapter, as
- * apps/web/e2e/stack.ts builds it) plus bench-only routes, on one Fastify instance. It runs apart
+ * Child process: the real product app (createDeps + buildApp, as server.ts and
+ * apps/web/e2e/stack.ts build it) plus bench-only routes, on one Fastify instance. It runs apart
  * from autocannon and Chromium so their CPU never counts as the server's; the parent asks for
  * CPU time and socket byte counts over IPC, which adds no HTTP traffic to what is measured.
  */
-import { defaultLimits, defaultUploadPolicy, type UploadPolicy } from '@app/api';
+import type { UploadPolicy } from '@app/api';
 import { buildApp } from '@app/server/app';
-import { createAuth } from '@app/server/auth';
-import { createNodeSealer, createS3Client, createS3Storage, storeOriginOf } from '@app/server/storage';
+import { createDeps } from '@app/server/deps';
+import { loadConfig } from '@app/server/env';
+import { s3Credentials, serverEnv } from '@app/test-utils';
 import type { AddressInfo } from 'node:net';
 import { registerBenchRoutes } from './bench-routes';
 import { BENCH_SEAL_SECRET } from './jwt';
@@ -20,34 +21,20 @@ if (!config || !process.send) throw new Error('server-child.ts is started by ser
 const send = process.send.bind(process);
 const { s3, bucket } = config;
 
-const client = createS3Client(
-  { bucket, region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true },
-  { accessKeyId: s3.S3_ACCESS_KEY, secretAccessKey: s3.S3_SECRET_KEY },
+// Built as the server builds itself (createDeps over the validated environment); the SPA flow signs
+// in with a name, like the e2e test.
+const env = loadConfig(
+  serverEnv(s3, bucket, { AUTH_JWT_SECRET: config.jwtSecret, AUTH_DEV_SIGN_IN: 'true', UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET, WEB_DIST_DIR: config.webDistDir }),
 );
-const auth = createAuth({
-  jwtSecret: config.jwtSecret,
-  jwksUrl: undefined,
-  issuer: undefined,
-  audience: undefined,
-  devSignIn: true, // the SPA flow signs in with a name, like the e2e test
-  tokenTtlSeconds: 3600,
-});
-const storage = createS3Storage(client, bucket, createNodeSealer(BENCH_SEAL_SECRET));
 // The 256 MiB trials need a larger limit than the default 100 MiB. One object, read per request,
 // so the 'policy' message below changes what the next `upload.policy` query answers.
-const policy: UploadPolicy = { ...defaultUploadPolicy, maxBytes: config.maxBytes };
-const app = await buildApp({
-  config: {
-    policy,
-    // Rate limits and quota so high that load runs and batches measure uploads, not 429s; the checks still run.
-    limits: { ...defaultLimits, requestUrl: { limit: 1e9, windowSeconds: 60 }, complete: { limit: 1e9, windowSeconds: 60 }, quotaBytes: 2 ** 52 },
-    webDistDir: config.webDistDir,
-    // As server.ts does: the SPA's CSP must allow the store, and this warms the SDK's lazy parts.
-    storeOrigin: await storeOriginOf(storage),
-  },
-  auth,
-  storage,
-});
+const policy: UploadPolicy = { ...env.policy, maxBytes: config.maxBytes };
+const unlimited = { limit: 1e9, windowSeconds: 60 };
+// Rate limits and quota so high that load runs and batches measure uploads, not 429s; the checks still run.
+const limits = { ...env.limits, requestUrl: unlimited, complete: unlimited, signParts: unlimited, listParts: unlimited, abort: unlimited, quotaBytes: 2 ** 52 };
+const deps = await createDeps({ ...env, policy, limits }, { credentials: s3Credentials(s3) });
+const { client } = deps;
+const app = await buildApp(deps);
 await registerBenchRoutes(app, { s3, bucket });
 const bytes = countSocketBytes(app.server);
 const profiler = createProfiler();

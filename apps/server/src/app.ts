@@ -1,12 +1,4 @@
-import {
-  createReconciler,
-  type Limits,
-  type QuotaLedger,
-  type RateLimiter,
-  type StoreCapabilities,
-  type UploadPolicy,
-  type UploadStorage,
-} from '@app/api';
+import { createReconciler, type Limits, type QuotaLedger, type RateLimiter, type StoreCapabilities, type UploadPolicy, type UploadStorage } from '@app/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Auth } from './auth';
 import { createLimitStores } from './limits';

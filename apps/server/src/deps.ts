@@ -9,7 +9,10 @@ import { createNodeSealer } from './storage/sealer';
 import { storeOriginOf } from './storage/store-origin';
 
 /** What the dependencies are built from: the validated environment, or a test's own values. */
-export type DepsConfig = Pick<Config, 'nodeEnv' | 's3' | 'auth' | 'policy' | 'limits' | 'redisUrl' | 'webDistDir' | 'uploadMetadataSecret' | 'quotaReconcileIntervalSeconds'>;
+export type DepsConfig = Pick<
+  Config,
+  'nodeEnv' | 's3' | 'auth' | 'policy' | 'limits' | 'redisUrl' | 'webDistDir' | 'uploadMetadataSecret' | 'quotaReconcileIntervalSeconds'
+>;
 
 export interface Deps extends AppDeps {
   /** The process's one S3 client (the sweep uses it too). */

@@ -59,11 +59,7 @@ describe('the API over HTTP (app.inject, real S3)', () => {
     ['garbage', 'garbage', /not valid/],
   ])('refuses %s with 401 UNAUTHORIZED', async (_name, kind, message) => {
     const token =
-      kind === 'other'
-        ? await signToken('alice', { secret: `${JWT_SECRET}-but-another` })
-        : kind === 'expired'
-          ? await signToken('alice', { expiresIn: '-1m' })
-          : kind;
+      kind === 'other' ? await signToken('alice', { secret: `${JWT_SECRET}-but-another` }) : kind === 'expired' ? await signToken('alice', { expiresIn: '-1m' }) : kind;
     const res = await mutate(t.app, 'upload.requestUrl', png, token);
     expect(res.status).toBe(401);
     expect(res.error?.data.code).toBe('UNAUTHORIZED');
@@ -94,9 +90,7 @@ describe('the API over HTTP (app.inject, real S3)', () => {
 
   it("answers 403 FORBIDDEN for another user's key, existing or not", async () => {
     const issued = await mutate(t.app, 'upload.requestUrl', png, alice);
-    await t.admin.send(
-      new PutObjectCommand({ Bucket: t.bucket, Key: issued.data.key, Body: Buffer.alloc(1234), ContentType: 'image/png' }),
-    );
+    await t.admin.send(new PutObjectCommand({ Bucket: t.bucket, Key: issued.data.key, Body: Buffer.alloc(1234), ContentType: 'image/png' }));
     const existing = await mutate(t.app, 'upload.complete', { key: issued.data.key }, bob);
     const missing = await mutate(t.app, 'upload.complete', { key: issued.data.key.replace(/[0-9a-f]{32}/, 'f'.repeat(32)) }, bob);
     expect([existing.status, missing.status]).toEqual([403, 403]);

@@ -126,7 +126,10 @@ describe('attack suite: the HTTP layer (a real server process)', () => {
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     for (let i = 0; ; i++) {
-      const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      const up = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       if (i > 400 || child.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -85,7 +85,7 @@ describe('attack suite', () => {
 
   describe('file names and keys', () => {
     it.each(['../../bob/evil.png', '..%2F..%2Fbob%2Fevil.png', 'evil\u202Egnp.exe', 'x\r\nx-amz-acl: public-read.png', '/etc/passwd'])(
-      'the name %j is made safe: the key stays in the caller\'s staging prefix',
+      "the name %j is made safe: the key stays in the caller's staging prefix",
       async (fileName) =>
         unchanged(async () => {
           const target = await sign({ fileName, contentType: 'image/png', size: 10 });
@@ -148,7 +148,8 @@ describe('attack suite', () => {
         const url = new URL(target.url);
         tamper(url);
         expect((await put(url.toString(), target.headers, png())).status).toBe(403);
-      }));
+      }),
+    );
 
     it('an expired URL', async () => {
       const short = await startTestApp({ bucket: t.bucket, policy: { ...defaultUploadPolicy, urlTtlSeconds: 1 } });
@@ -200,7 +201,8 @@ describe('attack suite', () => {
         const target = path === '' ? `${t.env.S3_ENDPOINT}/${t.bucket}/${finalKey}` : `${t.env.S3_ENDPOINT}/${t.bucket}/${path}`;
         const res = await fetch(target, { method, body });
         expect(res.status).toBe(403);
-      }));
+      }),
+    );
 
     it('a CORS preflight from a foreign origin, to the bucket and to the API', async () => {
       const headers = { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'PUT' };
@@ -226,7 +228,8 @@ describe('attack suite', () => {
         const res = await api('upload.complete', { key: target.key }, alice);
         expect(res.status).toBe(400);
         expect(res.error?.message).toMatch(/The uploaded file was removed: its content is/);
-      }));
+      }),
+    );
 
     it('re-using an upload URL after complete cannot change the verified file', async () =>
       unchanged(async () => {
@@ -259,13 +262,15 @@ describe('attack suite', () => {
           body: JSON.stringify(input),
         });
         expect(statuses).toContain(res.status);
-      }));
+      }),
+    );
 
     it.each([0, -1, 1.5, 2 ** 64, '12', null])('size %j is BAD_REQUEST', async (size) =>
       unchanged(async () => {
         const res = await api('upload.requestUrl', { fileName: 'a.png', contentType: 'image/png', size }, alice);
         expect(res.status).toBe(400);
-      }));
+      }),
+    );
 
     it('a type smuggled in parameters is normalized and then enforced by the store', async () =>
       unchanged(async () => {
@@ -297,7 +302,10 @@ describe('attack suite', () => {
       // copies and grants, the server's own layers are all that stands.
       bare = await startTestApp({ setup: false });
       await t.admin.send(
-        new PutPublicAccessBlockCommand({ Bucket: bare.bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+        new PutPublicAccessBlockCommand({
+          Bucket: bare.bucket,
+          PublicAccessBlockConfiguration: { IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        }),
       );
       await bare.app.listen({ port: 0, host: '127.0.0.1' });
       bareBase = `http://127.0.0.1:${(bare.app.server.address() as AddressInfo).port}`;
@@ -338,9 +346,17 @@ describe('attack suite', () => {
     });
 
     it.each([
-      ['a secret of a second private bucket, made public-read', () => ({ 'x-amz-copy-source': `/${secrets.bucket}/secret.txt`, 'x-amz-acl': 'public-read' }), () => SECRET],
+      [
+        'a secret of a second private bucket, made public-read',
+        () => ({ 'x-amz-copy-source': `/${secrets.bucket}/secret.txt`, 'x-amz-acl': 'public-read' }),
+        () => SECRET,
+      ],
       ["the victim's final file", () => ({ 'x-amz-copy-source': `/${t.bucket}/${finalKey}` }), () => victimBytes],
-      ["the victim's final file, taking the attacker's own signed metadata", () => ({ 'x-amz-copy-source': `/${t.bucket}/${finalKey}`, 'x-amz-metadata-directive': 'REPLACE' }), () => victimBytes],
+      [
+        "the victim's final file, taking the attacker's own signed metadata",
+        () => ({ 'x-amz-copy-source': `/${t.bucket}/${finalKey}`, 'x-amz-metadata-directive': 'REPLACE' }),
+        () => victimBytes,
+      ],
     ])('finding 1: a signed PUT turned into a copy of %s is refused by the store (403)', async (_name, headers, bytes) =>
       unchanged(async () => {
         const own = await target();
@@ -348,7 +364,8 @@ describe('attack suite', () => {
         expect(res.status).toBe(403);
         const done = await bobGetsNothing(own.key, t.bucket, base, bytes(), [finalKey]);
         expect(done.error?.data.code).toBe('NOT_FOUND');
-      }));
+      }),
+    );
 
     it("finding 1, server layer alone (no bucket policy): a copy of the victim's file brings its metadata, whose seal is for another key: removed", async () => {
       // The victim's file on the bare bucket, completed honestly by alice.
@@ -374,7 +391,11 @@ describe('attack suite', () => {
         const signed = await api('upload.multipart.signParts', { key, uploadId, partNumbers: [1] }, bob);
         const part = signed.data.parts[0];
         // RGW runs a part copy only without a body; every part the server signs has one (its exact length).
-        const res = await fetch(part.url, { method: 'PUT', headers: { ...part.headers, 'x-amz-copy-source': `/${secrets.bucket}/secret.txt` }, body: Buffer.alloc(SECRET.length) });
+        const res = await fetch(part.url, {
+          method: 'PUT',
+          headers: { ...part.headers, 'x-amz-copy-source': `/${secrets.bucket}/secret.txt` },
+          body: Buffer.alloc(SECRET.length),
+        });
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect((await api('upload.multipart.listParts', { key, uploadId }, bob)).data.parts).toEqual([]);
         expect((await api('upload.multipart.abort', { key, uploadId }, bob)).status).toBe(200);
@@ -401,7 +422,8 @@ describe('attack suite', () => {
           other.destroy();
         }
         await nowhere(t.bucket, bytes);
-      }));
+      }),
+    );
 
     it.each([
       ['acl: public-read', { acl: 'public-read' }],
@@ -416,7 +438,8 @@ describe('attack suite', () => {
         const res = await fetch(own.url, { method: 'POST', body: form });
         expect(res.status).toBe(403);
         expect((await fetch(`${t.env.S3_ENDPOINT}/${t.bucket}/${own.key}`)).status).toBe(403);
-      }));
+      }),
+    );
 
     it('finding 2, public access block alone (no bucket policy): x-amz-acl: public-read is stored but ignored, and the final file is private', async () => {
       const own = await target(bareBase);
@@ -439,7 +462,8 @@ describe('attack suite', () => {
         const done = await api('upload.complete', { key: own.key }, bob, {}, bareBase);
         expect(done.status).toBe(400);
         expect(done.error?.message).toMatch(/removed: it was sent with access grants of its own \(x-amz-acl or x-amz-grant-\* headers\)/);
-      }, bare.bucket));
+      }, bare.bucket),
+    );
 
     it('finding 5: Content-Disposition, Cache-Control, x-amz-meta-*, tags and a website redirect added to the PUT reach neither the file nor its link', async () => {
       const own = await target();
@@ -504,7 +528,8 @@ describe('attack suite', () => {
           const done = await upload(contentType, text);
           expect(done.status).toBe(400);
           expect(done.error?.message).toMatch(/The uploaded file was removed: it contains active markup/);
-        }));
+        }),
+      );
     });
   });
 });

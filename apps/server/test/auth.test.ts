@@ -51,7 +51,10 @@ describe('tokens from an identity provider (JWKS over HTTP)', () => {
     const auth = createAuth({ ...base, jwksUrl });
     const none = new UnsecuredJWT({ sub: 'alice' }).setIssuedAt().setExpirationTime('5m').encode();
     expect((await auth.verify(`Bearer ${none}`)).user).toBeNull();
-    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').sign(new TextEncoder().encode('x'.repeat(32)));
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     expect((await auth.verify(`Bearer ${hs}`)).user).toBeNull();
   });
 

@@ -112,7 +112,13 @@ describe('bucket setup (pnpm s3:setup)', () => {
     const other = adminClient(env, 'other');
     try {
       await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'logs/today.txt', Body: 'log line' }));
-      const theirs = { Sid: 'OperatorLogsForOther', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam:::user/other'] }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/logs/*` };
+      const theirs = {
+        Sid: 'OperatorLogsForOther',
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam:::user/other'] },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/logs/*`,
+      };
       const stale = { Sid: `${POLICY_SID_PREFIX}Retired`, Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/logs/*` };
       await admin.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [theirs, stale] }) }));
 

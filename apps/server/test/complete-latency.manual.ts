@@ -61,7 +61,10 @@ try {
   await fill(`many-${suffix}`, files);
   console.log(`stored ${files} files in ${((performance.now() - filling) / 1000).toFixed(0)} s`);
   const rows = [];
-  for (const [label, user] of [['0 files', `none-${suffix}`], [`${files} files`, `many-${suffix}`]] as const) {
+  for (const [label, user] of [
+    ['0 files', `none-${suffix}`],
+    [`${files} files`, `many-${suffix}`],
+  ] as const) {
     const times = await measure(user);
     rows.push({ label, p50: pct(times, 50), p90: pct(times, 90) });
   }

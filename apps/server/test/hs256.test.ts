@@ -38,7 +38,11 @@ describe('HS256 tokens, verified by jose', () => {
     ['a non-numeric exp', async () => forge({ alg: 'HS256' }, { sub: 'a', exp: 'never' }), 'the token\'s "exp" claim is not accepted'],
     ['an expired token', async () => sign({ sub: 'a', exp: Math.floor(Date.now() / 1000) - 10 }), 'the token has expired'],
     ['a token not valid yet', async () => sign({ sub: 'a', exp: inAnHour(), nbf: inAnHour() }), 'the token\'s "nbf" claim is not accepted'],
-    ['a changed payload', async () => (await sign({ sub: 'alice', exp: inAnHour() })).replace(/\.[^.]+\./, `.${base64url.encode(`{"sub":"admin","exp":${inAnHour()}}`)}.`), 'the token signature is not valid'],
+    [
+      'a changed payload',
+      async () => (await sign({ sub: 'alice', exp: inAnHour() })).replace(/\.[^.]+\./, `.${base64url.encode(`{"sub":"admin","exp":${inAnHour()}}`)}.`),
+      'the token signature is not valid',
+    ],
     ['another algorithm', async () => forge({ alg: 'HS512' }, { sub: 'a', exp: inAnHour() }), 'the token algorithm is not accepted'],
     ['alg none', async () => `${base64url.encode('{"alg":"none"}')}.${base64url.encode(`{"sub":"a","exp":${inAnHour()}}`)}.`, /not valid/],
     ['a crit header', async () => forge({ alg: 'HS256', crit: ['b64'], b64: false }, { sub: 'a', exp: inAnHour() }), /not valid/],
@@ -46,7 +50,15 @@ describe('HS256 tokens, verified by jose', () => {
     ['garbage', async () => 'a.b.c', /not valid/],
     ['a lone high surrogate in sub', async () => forge({ alg: 'HS256' }, { sub: 'v\uD800', exp: inAnHour() }), /well-formed Unicode/],
     ['a lone low surrogate in sub', async () => forge({ alg: 'HS256' }, { sub: 'v\uDFFF', exp: inAnHour() }), /well-formed Unicode/],
-    ['a payload that is not UTF-8', async () => forgeRaw(base64url.encode('{"alg":"HS256"}'), base64url.encode(Buffer.concat([Buffer.from(`{"exp":${inAnHour()},"sub":"v`), Buffer.from([0xff]), Buffer.from('"}')]))), /not UTF-8/],
+    [
+      'a payload that is not UTF-8',
+      async () =>
+        forgeRaw(
+          base64url.encode('{"alg":"HS256"}'),
+          base64url.encode(Buffer.concat([Buffer.from(`{"exp":${inAnHour()},"sub":"v`), Buffer.from([0xff]), Buffer.from('"}')])),
+        ),
+      /not UTF-8/,
+    ],
   ])('refuses %s, saying why', async (_name, make, message) => {
     const result = await verify(await make());
     expect(result.user).toBeNull();
@@ -93,7 +105,10 @@ describe('one spelling per token (checkTokenFormat, pinned to jose)', () => {
       const variant = `${h}.${p}.${spelled}`;
       expect(variant, name).not.toBe(token);
       // Why the check exists: where jose's decoder reads these as the same bytes, it accepts them.
-      const joseAccepts = await jwtVerify(variant, key).then(() => true, () => false);
+      const joseAccepts = await jwtVerify(variant, key).then(
+        () => true,
+        () => false,
+      );
       if (joseAccepts) expect(base64url.decode(spelled.replace(/=+$/, ''))).toEqual(base64url.decode(s));
       expect(() => checkTokenFormat(variant), name).toThrow(TokenError);
       expect(await verify(variant), name).toEqual({ user: null, error: 'the token is not valid: each part must be base64url without padding' });
@@ -105,8 +120,18 @@ describe('one spelling per token (checkTokenFormat, pinned to jose)', () => {
     const token = await sign({ sub: 'alice', exp: inAnHour() });
     const [h, p, s] = token.split('.') as [string, string, string];
     const spelled = respellings(s);
-    expect(await jwtVerify(`${h}.${p}.${spelled['= padding']}`, key).then(() => true, () => false)).toBe(true);
-    expect(await jwtVerify(`${h}.${p}.${spelled['non-zero trailing bits']}`, key).then(() => true, () => false)).toBe(true);
+    expect(
+      await jwtVerify(`${h}.${p}.${spelled['= padding']}`, key).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(true);
+    expect(
+      await jwtVerify(`${h}.${p}.${spelled['non-zero trailing bits']}`, key).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(true);
   });
 
   it('refuses a padded or spaced header and payload too', async () => {

@@ -54,7 +54,9 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
       }),
     );
     const listed = await call('listParts', { key: s.key, uploadId: s.uploadId });
-    expect(listed.data.parts.map((p: { partNumber: number }) => p.partNumber).sort((a: number, b: number) => a - b)).toEqual(queue.length ? [] : Array.from({ length: 8 }, (_, i) => i + 1));
+    expect(listed.data.parts.map((p: { partNumber: number }) => p.partNumber).sort((a: number, b: number) => a - b)).toEqual(
+      queue.length ? [] : Array.from({ length: 8 }, (_, i) => i + 1),
+    );
     const done = await call('complete', { key: s.key, uploadId: s.uploadId, parts: parts.sort((a, b) => a.partNumber - b.partNumber) });
     expect(done.status, done.error?.message).toBe(200);
     expect(done.data).toMatchObject({ key: s.key.replace('staging/', 'uploads/'), size: body.length, contentType: 'image/png' });
@@ -84,7 +86,14 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
     expect(s.partCount).toBe(3);
     const one = await sendPart(s, 1, slice(body, s, 1));
     const two = await sendPart(s, 2, slice(body, s, 2));
-    const res = await call('complete', { key: s.key, uploadId: s.uploadId, parts: [{ partNumber: 1, etag: one.etag }, { partNumber: 2, etag: two.etag }] });
+    const res = await call('complete', {
+      key: s.key,
+      uploadId: s.uploadId,
+      parts: [
+        { partNumber: 1, etag: one.etag },
+        { partNumber: 2, etag: two.etag },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(res.error?.message).toMatch(/parts 3 are missing/);
     const mine = async () => (await listKeys(t.admin, t.bucket)).filter((k) => k.includes(s.key.split('/')[2]!.slice(0, 32)));

@@ -29,7 +29,17 @@ describe('arbitrary requests over HTTP (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          fc.record({ fileName: field, contentType: fc.oneof(field, fc.constant('image/png')), size: fc.oneof(field, fc.nat()), method: fc.oneof(field, fc.constantFrom('PUT', 'POST')) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+          fc
+            .record(
+              {
+                fileName: field,
+                contentType: fc.oneof(field, fc.constant('image/png')),
+                size: fc.oneof(field, fc.nat()),
+                method: fc.oneof(field, fc.constantFrom('PUT', 'POST')),
+              },
+              { requiredKeys: [] },
+            )
+            .map((v) => JSON.stringify(v)),
           fc.string({ maxLength: 200 }),
         ),
         async (payload) => {
@@ -49,7 +59,11 @@ describe('arbitrary requests over HTTP (fast-check)', () => {
   it('complete', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(field, fc.string().map((s) => `staging/prop/${s}`), fc.string().map((s) => `staging/other/${s}`)),
+        fc.oneof(
+          field,
+          fc.string().map((s) => `staging/prop/${s}`),
+          fc.string().map((s) => `staging/other/${s}`),
+        ),
         async (key) => {
           const res = await send('upload.complete', JSON.stringify({ key }));
           expect(res.statusCode, show(key)).toBeGreaterThanOrEqual(400);

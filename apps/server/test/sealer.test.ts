@@ -18,7 +18,11 @@ describe("the server's upload sealer (node:crypto)", () => {
     const sealer = createNodeSealer(secret);
     const seal = await sealer.seal(fields);
     expect(await sealer.verify(fields, seal)).toBe(true);
-    for (const other of [{ ...fields, key: `${fields.key}x` }, { ...fields, size: fields.size - 1 }, { ...fields, contentType: 'image/gif' }]) {
+    for (const other of [
+      { ...fields, key: `${fields.key}x` },
+      { ...fields, size: fields.size - 1 },
+      { ...fields, contentType: 'image/gif' },
+    ]) {
       expect(await sealer.verify(other, seal)).toBe(false);
     }
     for (const bad of [undefined, '', `${seal}=`, seal.slice(2), `${seal.slice(0, -1)}${seal.endsWith('A') ? 'B' : 'A'}`]) {

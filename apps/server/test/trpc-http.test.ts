@@ -19,7 +19,7 @@ interface Req {
 const png = { fileName: 'cat.png', contentType: 'image/png', size: 1234 };
 const json = { 'content-type': 'application/json' };
 
-describe('the /trpc wire format, through tRPC\'s adapter', () => {
+describe("the /trpc wire format, through tRPC's adapter", () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
   let alice: string;
 
@@ -55,15 +55,49 @@ describe('the /trpc wire format, through tRPC\'s adapter', () => {
     ['invalid JSON', { path: 'upload.requestUrl', body: '{"fileName":' }, 400, 'BAD_REQUEST', false],
     ['a batch-shaped body without ?batch=1', { path: 'upload.requestUrl', body: JSON.stringify({ 0: png }) }, 400, 'BAD_REQUEST', false],
     ['?batch=1 with a non-object body', { path: 'upload.requestUrl', query: '?batch=1', body: '"x"' }, 400, 'BAD_REQUEST', true],
-    ['a streaming (jsonl) batch', { path: 'upload.requestUrl', query: '?batch=1', headers: { 'trpc-accept': 'application/jsonl' }, body: JSON.stringify({ 0: png }) }, 200, null, false],
+    [
+      'a streaming (jsonl) batch',
+      { path: 'upload.requestUrl', query: '?batch=1', headers: { 'trpc-accept': 'application/jsonl' }, body: JSON.stringify({ 0: png }) },
+      200,
+      null,
+      false,
+    ],
     ['a GET of a mutation', { method: 'GET', path: 'upload.requestUrl', query: `?input=${encodeURIComponent(JSON.stringify(png))}` }, 405, 'METHOD_NOT_SUPPORTED', false],
     ['an unknown procedure', { path: 'upload.nope', body: '{}' }, 404, 'NOT_FOUND', false],
     ['a text/plain body', { path: 'upload.requestUrl', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(png) }, 415, 'UNSUPPORTED_MEDIA_TYPE', false],
-    ['a form-data body', { path: 'upload.requestUrl', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="fileName"\r\n\r\na.png\r\n--x--\r\n' }, 415, 'UNSUPPORTED_MEDIA_TYPE', false],
-    ['an octet-stream body', { path: 'upload.requestUrl', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(100) }, 415, 'UNSUPPORTED_MEDIA_TYPE', false],
+    [
+      'a form-data body',
+      {
+        path: 'upload.requestUrl',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        body: '--x\r\nContent-Disposition: form-data; name="fileName"\r\n\r\na.png\r\n--x--\r\n',
+      },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      false,
+    ],
+    [
+      'an octet-stream body',
+      { path: 'upload.requestUrl', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(100) },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      false,
+    ],
     ['a body without a content type', { path: 'upload.requestUrl', headers: { 'content-type': '' }, body: JSON.stringify(png) }, 415, 'UNSUPPORTED_MEDIA_TYPE', false],
-    ['a PUT with a form-data body', { method: 'PUT', path: 'upload.requestUrl', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' }, 415, 'UNSUPPORTED_MEDIA_TYPE', false],
-    ['a JSON body over the limit', { path: 'upload.requestUrl', body: JSON.stringify({ ...png, fileName: 'x'.repeat(BODY_LIMIT_BYTES) }) }, 413, 'PAYLOAD_TOO_LARGE', false],
+    [
+      'a PUT with a form-data body',
+      { method: 'PUT', path: 'upload.requestUrl', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      false,
+    ],
+    [
+      'a JSON body over the limit',
+      { path: 'upload.requestUrl', body: JSON.stringify({ ...png, fileName: 'x'.repeat(BODY_LIMIT_BYTES) }) },
+      413,
+      'PAYLOAD_TOO_LARGE',
+      false,
+    ],
   ])('upload.requestUrl: %s', async (_name, req, status, code, batched) => {
     const headers = { ...auth(alice), ...req.headers };
     if (headers['content-type'] === '') delete (headers as Record<string, string>)['content-type'];
@@ -84,7 +118,7 @@ describe('the /trpc wire format, through tRPC\'s adapter', () => {
     expect(res.error?.message).toBe('Send calls as JSON with "Content-Type: application/json" (got "multipart/form-data; boundary=x").');
   });
 
-  it('queries need no content type; a mutation without a body gets tRPC\'s own answers', async () => {
+  it("queries need no content type; a mutation without a body gets tRPC's own answers", async () => {
     expect((await send({ method: 'GET', path: 'upload.policy' })).status).toBe(200);
     const bare = await send({ path: 'upload.requestUrl', headers: { authorization: `Bearer ${alice}` } });
     expect(bare.error?.data.code).toBe('UNSUPPORTED_MEDIA_TYPE');

@@ -7,8 +7,7 @@ import { DIST } from './stack';
 
 /** Every file of the production build, with its text. */
 function builtFiles(): Array<{ name: string; text: string }> {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   return walk(DIST).map((name) => ({ name, text: readFileSync(name, 'utf8') }));
 }
 

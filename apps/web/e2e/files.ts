@@ -13,7 +13,7 @@ export function writeBigPng(path: string, size: number): string {
   writeSync(fd, head);
   hash.update(head);
   const chunk = randomBytes(8 * 1024 * 1024);
-  for (let written = head.length; written < size; ) {
+  for (let written = head.length; written < size;) {
     const piece = chunk.subarray(0, Math.min(chunk.length, size - written));
     writeSync(fd, piece);
     hash.update(piece);

@@ -129,7 +129,12 @@ describe('multipart uploads in Chromium', () => {
     await page.reload();
 
     const record = JSON.parse(
-      (await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')).map((k) => localStorage.getItem(k))[0])) as string,
+      (await page.evaluate(
+        () =>
+          Object.keys(localStorage)
+            .filter((k) => k.startsWith('upload-resume:'))
+            .map((k) => localStorage.getItem(k))[0],
+      )) as string,
     ) as { key: string; uploadId: string; partCount: number };
     const held = (await stack.admin.send(new ListPartsCommand({ Bucket: stack.bucket, Key: record.key, UploadId: record.uploadId }))).Parts ?? [];
     expect(held.length).toBeGreaterThanOrEqual(4);
@@ -140,9 +145,7 @@ describe('multipart uploads in Chromium', () => {
     await resume.getByLabel('Resume reloaded.png').setInputFiles(path);
     const row = page.getByRole('listitem', { name: 'reloaded.png', exact: true });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
-    expect(puts.sort((a, b) => a - b)).toEqual(
-      Array.from({ length: record.partCount }, (_, i) => i + 1).filter((n) => !held.some((p) => p.PartNumber === n)),
-    );
+    expect(puts.sort((a, b) => a - b)).toEqual(Array.from({ length: record.partCount }, (_, i) => i + 1).filter((n) => !held.some((p) => p.PartNumber === n)));
     expect(await storedHash('uploads/dev-rei/')).toBe(hash);
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('upload-resume:')))).toEqual([]);
     await page.close();
@@ -190,7 +193,18 @@ describe('multipart uploads in Chromium', () => {
     await page.evaluate(() =>
       localStorage.setItem(
         'upload-resume:staging/dev-sol/x',
-        JSON.stringify({ key: 'staging/dev-sol/x', uploadId: 'u', partSize: 1, partCount: 1, fileName: 'movie.mp4', size: 5, type: 'video/mp4', lastModified: 1, sample: 'x', startedAt: 1 }),
+        JSON.stringify({
+          key: 'staging/dev-sol/x',
+          uploadId: 'u',
+          partSize: 1,
+          partCount: 1,
+          fileName: 'movie.mp4',
+          size: 5,
+          type: 'video/mp4',
+          lastModified: 1,
+          sample: 'x',
+          startedAt: 1,
+        }),
       ),
     );
     await page.reload();

@@ -84,10 +84,7 @@ export async function completeUpload(ctx: Ctx, key: string) {
 
 async function verifyAndPromote(ctx: Ctx, key: string) {
   const finalKey = finalKeyOf(key);
-  const [staged, done] = await Promise.all([
-    callStorage(() => ctx.storage.headObject(key)),
-    callStorage(() => ctx.storage.headObject(finalKey)),
-  ]);
+  const [staged, done] = await Promise.all([callStorage(() => ctx.storage.headObject(key)), callStorage(() => ctx.storage.headObject(finalKey))]);
   if (done) {
     // Already completed: a second upload through the same URL is discarded, never promoted.
     if (staged) {
@@ -123,9 +120,7 @@ async function verifyAndPromote(ctx: Ctx, key: string) {
   const declaredType = normalizeContentType(staged.contentType ?? '');
   const metadata = { [DECLARED_SIZE_META]: String(staged.size), [DECLARED_TYPE_META]: declaredType };
   try {
-    await callStorage(() =>
-      ctx.storage.copyObject({ source: key, target: finalKey, etag: staged.etag, size: staged.size, contentType: declaredType, metadata }),
-    );
+    await callStorage(() => ctx.storage.copyObject({ source: key, target: finalKey, etag: staged.etag, size: staged.size, contentType: declaredType, metadata }));
   } catch (error) {
     await uncommitQuota(ctx, key, staged.size);
     throw error;

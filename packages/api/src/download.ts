@@ -11,6 +11,9 @@ export function downloadResponse(key: string, contentType: string): DownloadResp
   const inline = (type.startsWith('image/') && type !== 'image/svg+xml') || type.startsWith('video/') || type === 'application/pdf';
   if (inline) return { contentType: type, contentDisposition: 'inline' };
   // Generated keys end in `<32 hex>-<slug>.<ext>`: plain ASCII, safe inside the quotes.
-  const name = key.slice(key.lastIndexOf('/') + 1).replace(/^[0-9a-f]{32}-/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  const name = key
+    .slice(key.lastIndexOf('/') + 1)
+    .replace(/^[0-9a-f]{32}-/, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   return { contentType: 'application/octet-stream', contentDisposition: `attachment; filename="${name}"` };
 }

@@ -26,10 +26,7 @@ export interface LedgerState {
   storedVersion: number;
 }
 
-export type LedgerAnswer =
-  | { ok: true; reconciledAt: number }
-  | { ok: false; reason: 'cold' }
-  | { ok: false; reason: 'quota'; heldBytes: number; reconciledAt: number };
+export type LedgerAnswer = { ok: true; reconciledAt: number } | { ok: false; reason: 'cold' } | { ok: false; reason: 'quota'; heldBytes: number; reconciledAt: number };
 
 /**
  * One atomic ledger per user of stored + held bytes, shared by every server instance (Redis) or

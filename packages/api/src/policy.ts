@@ -22,15 +22,7 @@ export const EXTENSIONS: Readonly<Record<string, string>> = {
   'text/csv': 'csv',
 };
 
-export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'image/gif',
-  'image/avif',
-  'video/mp4',
-  'application/pdf',
-];
+export const DEFAULT_ALLOWED_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'application/pdf'];
 
 export const MiB = 1024 * 1024;
 
@@ -91,10 +83,7 @@ export function extensionFor(contentType: string): string {
   return EXTENSIONS[normalizeContentType(contentType)] ?? 'bin';
 }
 
-export type PolicyViolation =
-  | { reason: 'EMPTY'; message: string }
-  | { reason: 'TYPE_NOT_ALLOWED'; message: string }
-  | { reason: 'TOO_LARGE'; message: string };
+export type PolicyViolation = { reason: 'EMPTY'; message: string } | { reason: 'TYPE_NOT_ALLOWED'; message: string } | { reason: 'TOO_LARGE'; message: string };
 
 /** Checks a file against the policy; `null` means it may be uploaded. */
 export function checkFile(policy: UploadPolicy, file: { type: string; size: number }): PolicyViolation | null {

@@ -35,9 +35,21 @@ describe('reconcile (pure)', () => {
         { key: 'gone', bytes: 10, until: 500, kind: 'reserved' as const },
         { key: 'landed', bytes: 10, until: 500, kind: 'reserved' as const },
       ],
-      committed: [{ key: 'promoting', until: 2000 }, { key: 'old', until: 10 }],
+      committed: [
+        { key: 'promoting', until: 2000 },
+        { key: 'old', until: 10 },
+      ],
     };
-    const scan = { stored: 40, staged: new Map([['live', 12], ['landed', 10], ['promoting', 5], ['old', 7], ['stray', 3]]) };
+    const scan = {
+      stored: 40,
+      staged: new Map([
+        ['live', 12],
+        ['landed', 10],
+        ['promoting', 5],
+        ['old', 7],
+        ['stray', 3],
+      ]),
+    };
     expect(reconcile(state, scan, 1000, 600)).toEqual({
       stored: 40,
       entries: [
@@ -113,7 +125,8 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
     const { caller, memory } = setup(undefined, { limits });
     const keys = Array.from({ length: 4 }, (_, i) => `staging/alice/${String(i).repeat(32)}-a.png`);
     // Sealed as the server would have signed them (on another instance, without a quota).
-    for (const key of keys) memory.put(key, pngBytes(7 * MiB), 'image/png', await declaredMetadata(memory.storage.sealer, { key, size: 7 * MiB, contentType: 'image/png' }));
+    for (const key of keys)
+      memory.put(key, pngBytes(7 * MiB), 'image/png', await declaredMetadata(memory.storage.sealer, { key, size: 7 * MiB, contentType: 'image/png' }));
     const codes = await Promise.all(keys.map((key) => codeOf(caller.upload.complete({ key }))));
     expect(codes.sort()).toEqual(['OK', 'OK', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE']);
     expect(inStore(memory)).toBe(14 * MiB);
@@ -159,7 +172,10 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
   });
 
   it('multipart: the planned size is held from start, parts count after their URLs expire, abort frees them', async () => {
-    const { caller, memory, clock, reconciler } = setup(undefined, { limits, policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+    const { caller, memory, clock, reconciler } = setup(undefined, {
+      limits,
+      policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 },
+    });
     const first = await caller.upload.multipart.start(png(16 * MiB));
     expect(await codeOf(caller.upload.multipart.start(png(16 * MiB)))).toBe('PAYLOAD_TOO_LARGE');
     expect(await codeOf(caller.upload.requestUrl(png(5 * MiB)))).toBe('PAYLOAD_TOO_LARGE');
@@ -212,7 +228,10 @@ describe('a user the ledger has never seen', () => {
 describe('rate limits on the calls that cost a store request (issue 10, finding 6)', () => {
   for (const name of ['signParts', 'listParts', 'abort'] as const) {
     it(`${name}: TOO_MANY_REQUESTS past its limit, with Retry-After`, async () => {
-      const ctx = setup(undefined, { limits: { ...limits, quotaBytes: null, [name]: { limit: 3, windowSeconds: 60 } }, policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 } });
+      const ctx = setup(undefined, {
+        limits: { ...limits, quotaBytes: null, [name]: { limit: 3, windowSeconds: 60 } },
+        policy: { ...defaultUploadPolicy, allowedTypes: ['image/png'], maxBytes: GiB, urlTtlSeconds: 300 },
+      });
       const { key, uploadId } = await ctx.caller.upload.multipart.start(png(16 * MiB));
       const call = () =>
         name === 'signParts' ? ctx.caller.upload.multipart.signParts({ key, uploadId, partNumbers: [1] }) : ctx.caller.upload.multipart[name]({ key, uploadId });

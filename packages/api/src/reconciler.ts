@@ -31,8 +31,7 @@ export interface Reconciler {
 
 const LEASE_MS = 120_000;
 // Unref'd: a request's bounded wait never holds a closing process open.
-const sleep = (ms: number) =>
-  new Promise((resolve) => (setTimeout(resolve, Math.max(0, ms)) as { unref?: () => void }).unref?.());
+const sleep = (ms: number) => new Promise((resolve) => (setTimeout(resolve, Math.max(0, ms)) as { unref?: () => void }).unref?.());
 
 export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000, now = Date.now, onError }: ReconcilerOptions): Reconciler {
   const running = new Map<string, Promise<void>>();

@@ -15,7 +15,11 @@ describe('upload seal', () => {
     const sealer = createUploadSealer(secret);
     const seal = await sealer.seal(fields);
     expect(await sealer.verify(fields, seal)).toBe(true);
-    for (const other of [{ ...fields, key: fields.key.replace('alice', 'bob') }, { ...fields, size: 1235 }, { ...fields, contentType: 'image/jpeg' }]) {
+    for (const other of [
+      { ...fields, key: fields.key.replace('alice', 'bob') },
+      { ...fields, size: 1235 },
+      { ...fields, contentType: 'image/jpeg' },
+    ]) {
       expect(await sealer.verify(other, seal)).toBe(false);
     }
     expect(await createUploadSealer(`${secret}x`).verify(fields, seal)).toBe(false);

@@ -40,7 +40,10 @@ export const SEAL_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const message = (fields: SealedFields) => new TextEncoder().encode(sealMessage(fields));
 
 const toBase64Url = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!SEAL_PATTERN.test(text)) return null;

@@ -44,9 +44,7 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.user) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
-      message: ctx.authError
-        ? `Sign in again: ${ctx.authError}.`
-        : 'Sign in first: send "Authorization: Bearer <token>".',
+      message: ctx.authError ? `Sign in again: ${ctx.authError}.` : 'Sign in first: send "Authorization: Bearer <token>".',
     });
   }
   // Only what changes: tRPC merges it into ctx (copying the whole ctx again costs on every call).

@@ -34,11 +34,7 @@ export function unsafeMessage(report: DoctorReport, ids: CheckId[]): string {
  * store and credentials). `block` waits and throws `UnsafeStoreError` on an unsafe store; `background`
  * serves the defaults until the probe ends; `off` never probes.
  */
-export async function probeStoreAtStart(
-  target: DoctorTarget,
-  { mode, acceptUnsafe }: Config['storeProbe'],
-  log: Log,
-): Promise<() => StoreCapabilities> {
+export async function probeStoreAtStart(target: DoctorTarget, { mode, acceptUnsafe }: Config['storeProbe'], log: Log): Promise<() => StoreCapabilities> {
   let capabilities = defaultStoreCapabilities;
   const probe = async () => {
     const report = await runDoctor(target);

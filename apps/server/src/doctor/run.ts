@@ -40,10 +40,11 @@ export async function runDoctor(target: DoctorTarget, { clockOffsetMs = 0 }: Doc
     try {
       for (const row of [await fn()].flat()) rows.set(row.id, row);
     } catch (error) {
-      for (const id of ids) if (!rows.has(id)) rows.set(id, result(id, 'fail', failed(error), 'run pnpm s3:doctor again; if it persists, the store does not support this'));
+      for (const id of ids)
+        if (!rows.has(id)) rows.set(id, result(id, 'fail', failed(error), 'run pnpm s3:doctor again; if it persists, the store does not support this'));
     }
   };
-  let leftovers: string[] = [];
+  let leftovers: string[];
   try {
     await run(['credentials'], () => checkCredentials(probe));
     if (rows.get('credentials')?.status === 'pass') {

@@ -16,11 +16,7 @@ export async function createLimitStores(redisUrl: string | undefined, log: Fasti
   if (!redisUrl) {
     return { limiter: createMemoryRateLimiter(), ledger: createMemoryLedger(), close: async () => {} };
   }
-  const [{ Redis }, { createRedisRateLimiter }, { createRedisLedger }] = await Promise.all([
-    import('ioredis'),
-    import('./redis-limits'),
-    import('./redis-ledger'),
-  ]);
+  const [{ Redis }, { createRedisRateLimiter }, { createRedisLedger }] = await Promise.all([import('ioredis'), import('./redis-limits'), import('./redis-ledger')]);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 });
   redis.on('error', (error) => log.warn({ err: error }, 'Redis connection error'));
   try {

@@ -116,8 +116,7 @@ export function createRedisLedger(redis: Redis, prefix = 'uploads:quota:'): Quot
   const book = (user: string) => `${prefix}user:${user}`;
   const dueKey = `${prefix}due`;
   const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const run = async (script: string, user: string, ...args: Array<string | number>) =>
-    answer(await redis.eval(script, 2, book(user), dueKey, user, ...args.map(String)));
+  const run = async (script: string, user: string, ...args: Array<string | number>) => answer(await redis.eval(script, 2, book(user), dueKey, user, ...args.map(String)));
   return {
     reserve: (user, key, bytes, until, quota) => run(RESERVE, user, key, bytes, until, quota),
     commit: (user, key, bytes, until, quota) => run(COMMIT, user, key, bytes, until, quota),

@@ -38,9 +38,6 @@ export function refuseNonJsonBodies(app: FastifyInstance, { router, bodyLimit }:
     if (!error) return;
     const path = (req.params as { path?: string }).path ?? '';
     const shape = getTRPCErrorShape({ config: router._def._config, error, type: 'unknown', path, input: undefined, ctx: undefined });
-    return reply
-      .code(getHTTPStatusCodeFromError(error))
-      .header('cache-control', 'no-store')
-      .send({ error: shape });
+    return reply.code(getHTTPStatusCodeFromError(error)).header('cache-control', 'no-store').send({ error: shape });
   });
 }

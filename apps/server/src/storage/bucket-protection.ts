@@ -25,7 +25,15 @@ export interface ProtectionReport {
 /** Our statements' Sids start with this; every other statement is the operator's and is kept. */
 export const POLICY_SID_PREFIX = 'TypedS3Uploads';
 
-const CANNED_ACLS_NOT_PRIVATE = ['public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control', 'log-delivery-write'];
+const CANNED_ACLS_NOT_PRIVATE = [
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+  'log-delivery-write',
+];
 const GRANT_HEADERS = ['grant-read', 'grant-read-acp', 'grant-write-acp', 'grant-full-control'];
 
 /**
@@ -48,7 +56,16 @@ export function protectionStatements(bucket: string): PolicyStatement[] {
   return [
     deny('DenyCopyIntoStaging', 's3:x-amz-copy-source', '*'),
     deny('DenyAclOnStaging', 's3:x-amz-acl', CANNED_ACLS_NOT_PRIVATE),
-    ...GRANT_HEADERS.map((h) => deny(`Deny${h.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}OnStaging`, `s3:x-amz-${h}`, '*')),
+    ...GRANT_HEADERS.map((h) =>
+      deny(
+        `Deny${h
+          .split('-')
+          .map((w) => w[0]!.toUpperCase() + w.slice(1))
+          .join('')}OnStaging`,
+        `s3:x-amz-${h}`,
+        '*',
+      ),
+    ),
   ];
 }
 
@@ -76,7 +93,11 @@ const missing = (error: unknown) => statusOf(error) === 404;
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
@@ -113,7 +134,13 @@ async function setupBucketPolicy(client: S3Client, bucket: string): Promise<Laye
   const statements = document.Statement === undefined ? [] : Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   const ours = protectionStatements(bucket);
   const kept = statements.filter((s) => !s.Sid?.startsWith(POLICY_SID_PREFIX));
-  if (same(statements.filter((s) => s.Sid?.startsWith(POLICY_SID_PREFIX)), ours)) return 'unchanged';
+  if (
+    same(
+      statements.filter((s) => s.Sid?.startsWith(POLICY_SID_PREFIX)),
+      ours,
+    )
+  )
+    return 'unchanged';
   const policy = { ...document, Version: document.Version ?? '2012-10-17', Statement: [...kept, ...ours] };
   try {
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
@@ -132,9 +159,7 @@ async function setupOwnershipControls(client: S3Client, bucket: string): Promise
     if (!missing(error) && !notSupported(error)) throw error;
   }
   try {
-    await client.send(
-      new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
-    );
+    await client.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
   } catch (error) {
     // Ceph RGW 16 answers InvalidArgument: it keeps object ACLs, which the deny statements cover.
     if (notSupported(error)) return 'unsupported';

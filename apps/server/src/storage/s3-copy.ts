@@ -36,9 +36,7 @@ export async function copyVersion(client: S3Client, bucket: string, { source, ta
     );
     return;
   }
-  const { UploadId } = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: target, ContentType: contentType, Metadata: metadata }),
-  );
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: target, ContentType: contentType, Metadata: metadata }));
   try {
     const parts = [];
     for (let start = 0, n = 1; start < size; start += COPY_PART_BYTES, n++) {

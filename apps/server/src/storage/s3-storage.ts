@@ -1,10 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ObjectUnreadableError, VersionChangedError, type UploadSealer, type UploadStorage } from '@app/api';
 import { createPresigner } from './presigner';
@@ -22,8 +16,7 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** The store refuses the bucket owner an object (403): the object's own ACL leaves us out. */
-const unreadable = (key: string, error: unknown) =>
-  statusOf(error) === 403 ? new ObjectUnreadableError(`the store refuses access to ${key}`, { cause: error }) : error;
+const unreadable = (key: string, error: unknown) => (statusOf(error) === 403 ? new ObjectUnreadableError(`the store refuses access to ${key}`, { cause: error }) : error);
 
 /** A precondition on the version failed (412), or the object is gone (404): it changed. */
 async function sameVersion<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -83,9 +76,7 @@ export function createS3Storage(client: S3Client, bucket: string, sealer: Upload
 
     readStart(key, length, etag) {
       return sameVersion(key, async () => {
-        const out = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
-        );
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }));
         return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
       });
     },

@@ -35,9 +35,7 @@ export function createS3UsageSource(client: S3Client, bucket: string): UsageSour
       let keyMarker: string | undefined;
       let uploadIdMarker: string | undefined;
       do {
-        const page = await client.send(
-          new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: staging, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-        );
+        const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: staging, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
         for (const u of page.Uploads ?? []) if (u.Key && u.UploadId) add(u.Key, await partBytes(client, bucket, u.Key, u.UploadId));
         keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
         uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;

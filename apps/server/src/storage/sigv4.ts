@@ -82,6 +82,8 @@ export function presignUrl({ method, origin, host, path, query = {}, headers = {
     'UNSIGNED-PAYLOAD',
   ].join('\n');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
-  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region)).update(stringToSign).digest('hex');
+  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region))
+    .update(stringToSign)
+    .digest('hex');
   return `${origin}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 }

@@ -23,7 +23,10 @@ export async function probeCopyGuard(client: S3Client, bucket: string): Promise<
   const target = `${STAGING_ROOT}.probe/${id}-target`;
   try {
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: source, Body: 'probe', ContentType: 'text/plain' }));
-    const url = await createPresigner(client, bucket)({
+    const url = await createPresigner(
+      client,
+      bucket,
+    )({
       method: 'PUT',
       key: target,
       headers: { 'Content-Type': 'text/plain', 'Content-Length': '5' },

@@ -1,10 +1,4 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectsCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { STAGING_ROOT } from '@app/api';
 
 export interface SweepReport {
@@ -26,9 +20,7 @@ export async function sweepStaging(client: S3Client, bucket: string, maxAgeSecon
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: STAGING_ROOT, ContinuationToken: token }));
     const old = (page.Contents ?? []).filter((o) => o.Key && o.LastModified && o.LastModified.getTime() < cutoff);
     if (old.length) {
-      const out = await client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: old.map((o) => ({ Key: o.Key! })), Quiet: true } }),
-      );
+      const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: old.map((o) => ({ Key: o.Key! })), Quiet: true } }));
       const failed = new Set((out.Errors ?? []).map((e) => e.Key));
       for (const o of old) {
         if (failed.has(o.Key)) continue;
@@ -47,9 +39,7 @@ async function abortStaleUploads(client: S3Client, bucket: string, cutoff: numbe
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   do {
-    const page = await client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: STAGING_ROOT, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-    );
+    const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: STAGING_ROOT, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
     for (const upload of page.Uploads ?? []) {
       if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= cutoff) continue;
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));

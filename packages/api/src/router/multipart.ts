@@ -25,12 +25,10 @@ export const multipartRouter = router({
     }),
 
   /** Called once per batch of parts; its answer is checked against `signPartsOutput` by the tests. */
-  signParts: protectedProcedure
-    .input(signPartsInput)
-    .mutation(async ({ ctx, input }): Promise<SignPartsOutput> => {
-      await enforceRateLimit(ctx, 'signParts');
-      return signParts(ctx, input);
-    }),
+  signParts: protectedProcedure.input(signPartsInput).mutation(async ({ ctx, input }): Promise<SignPartsOutput> => {
+    await enforceRateLimit(ctx, 'signParts');
+    return signParts(ctx, input);
+  }),
 
   listParts: protectedProcedure
     .input(multipartTargetInput)

@@ -31,11 +31,19 @@ async function outcome(call: () => Promise<unknown>): Promise<{ ok: true; value:
 }
 
 describe('arbitrary input never breaks the contract', () => {
-  it('requestUrl: a typed 4xx or a key under the caller\'s prefix, never a server error', async () => {
+  it("requestUrl: a typed 4xx or a key under the caller's prefix, never a server error", async () => {
     const { caller } = setup(undefined, { limits });
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ fileName: anything, contentType: fc.oneof(anything, fc.constantFrom('image/png', 'video/mp4', 'IMAGE/JPEG; q=1')), size: anything, method: fc.oneof(anything, fc.constantFrom('PUT', 'POST')) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            fileName: anything,
+            contentType: fc.oneof(anything, fc.constantFrom('image/png', 'video/mp4', 'IMAGE/JPEG; q=1')),
+            size: anything,
+            method: fc.oneof(anything, fc.constantFrom('PUT', 'POST')),
+          },
+          { requiredKeys: [] },
+        ),
         async (input) => {
           const result = await outcome(() => caller.upload.requestUrl(input as never));
           if (result.ok) {
@@ -51,11 +59,15 @@ describe('arbitrary input never breaks the contract', () => {
     );
   });
 
-  it('complete: any key is a typed 4xx, and the store is only asked about the caller\'s own keys', async () => {
+  it("complete: any key is a typed 4xx, and the store is only asked about the caller's own keys", async () => {
     const { caller, memory } = setup(undefined, { limits });
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(anything, fc.string().map((s) => `staging/alice/${s}`), fc.string().map((s) => `staging/bob/${s}`)),
+        fc.oneof(
+          anything,
+          fc.string().map((s) => `staging/alice/${s}`),
+          fc.string().map((s) => `staging/bob/${s}`),
+        ),
         async (key) => {
           memory.asked.length = 0;
           const result = await outcome(() => caller.upload.complete({ key } as never));

@@ -27,54 +27,52 @@ export const uploadRouter = router({
    * answer is checked against `requestUrlOutput` by the tests, not on every request (zod's URL and
    * date checks cost about as much as the signing).
    */
-  requestUrl: protectedProcedure
-    .input(requestUrlInput)
-    .mutation(async ({ ctx, input }): Promise<RequestUrlOutput> => {
-      await enforceRateLimit(ctx, 'requestUrl');
-      if (!(ctx.store ?? defaultStoreCapabilities).uploadMethods.includes(input.method)) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `This store does not enforce ${input.method} upload policies (see pnpm s3:doctor): upload with method "PUT".`,
-        });
+  requestUrl: protectedProcedure.input(requestUrlInput).mutation(async ({ ctx, input }): Promise<RequestUrlOutput> => {
+    await enforceRateLimit(ctx, 'requestUrl');
+    if (!(ctx.store ?? defaultStoreCapabilities).uploadMethods.includes(input.method)) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `This store does not enforce ${input.method} upload policies (see pnpm s3:doctor): upload with method "PUT".`,
+      });
+    }
+    const contentType = normalizeContentType(input.contentType);
+    const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
+    if (!violation && input.size > SINGLE_PUT_MAX_BYTES) {
+      throw new TRPCError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `One request carries at most ${formatBytes(SINGLE_PUT_MAX_BYTES)}: upload this file with upload.multipart.start.`,
+      });
+    }
+    if (violation) {
+      throw new TRPCError({
+        code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        message: violation.message,
+      });
+    }
+    const key = await generateKey(ctx.user.id, input.fileName, contentType);
+    await reserveQuota(ctx, key, input.size);
+    const expiresIn = ctx.policy.urlTtlSeconds;
+    const now = ctx.now?.() ?? new Date();
+    const expiresAt = new Date(now.getTime() + expiresIn * 1000).toISOString();
+    const request = {
+      key,
+      contentType,
+      size: input.size,
+      expiresIn,
+      metadata: await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType }),
+    };
+    try {
+      if (input.method === 'POST') {
+        const { url, fields } = await callStorage(() => ctx.storage.presignPost(request));
+        return { method: 'POST' as const, key, expiresAt, url, fields };
       }
-      const contentType = normalizeContentType(input.contentType);
-      const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
-      if (!violation && input.size > SINGLE_PUT_MAX_BYTES) {
-        throw new TRPCError({
-          code: 'PAYLOAD_TOO_LARGE',
-          message: `One request carries at most ${formatBytes(SINGLE_PUT_MAX_BYTES)}: upload this file with upload.multipart.start.`,
-        });
-      }
-      if (violation) {
-        throw new TRPCError({
-          code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
-          message: violation.message,
-        });
-      }
-      const key = await generateKey(ctx.user.id, input.fileName, contentType);
-      await reserveQuota(ctx, key, input.size);
-      const expiresIn = ctx.policy.urlTtlSeconds;
-      const now = ctx.now?.() ?? new Date();
-      const expiresAt = new Date(now.getTime() + expiresIn * 1000).toISOString();
-      const request = {
-        key,
-        contentType,
-        size: input.size,
-        expiresIn,
-        metadata: await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType }),
-      };
-      try {
-        if (input.method === 'POST') {
-          const { url, fields } = await callStorage(() => ctx.storage.presignPost(request));
-          return { method: 'POST' as const, key, expiresAt, url, fields };
-        }
-        const { url, headers } = await callStorage(() => ctx.storage.presignPut(request));
-        return { method: 'PUT' as const, key, expiresAt, url, headers };
-      } catch (error) {
-        await releaseQuota(ctx, key);
-        throw error;
-      }
-    }),
+      const { url, headers } = await callStorage(() => ctx.storage.presignPut(request));
+      return { method: 'PUT' as const, key, expiresAt, url, headers };
+    } catch (error) {
+      await releaseQuota(ctx, key);
+      throw error;
+    }
+  }),
 
   /** Verifies the uploaded file and makes it final; answers with a short-lived download link. */
   complete: protectedProcedure

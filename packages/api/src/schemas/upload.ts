@@ -3,14 +3,8 @@ import { z } from 'zod';
 export const uploadMethodSchema = z.enum(['PUT', 'POST'], { error: 'must be "PUT" or "POST"' });
 
 export const requestUrlInput = z.object({
-  fileName: z
-    .string({ error: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters'),
-  contentType: z
-    .string({ error: 'must be a MIME type such as "image/png"' })
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters'),
+  fileName: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  contentType: z.string({ error: 'must be a MIME type such as "image/png"' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   size: z
     .number({ error: 'must be a number of bytes' })
     .int('must be a whole number of bytes')

@@ -82,7 +82,10 @@ export function memoryStorage() {
     async presignPart({ key, uploadId, partNumber, size, contentMd5 }) {
       guard(`presignPart ${key}`);
       partUrls.push({ partNumber, size, contentMd5 });
-      return { url: `https://store.test/bucket/${key}?uploadId=${uploadId}&partNumber=${partNumber}`, headers: (contentMd5 ? { 'Content-MD5': contentMd5 } : {}) as Record<string, string> };
+      return {
+        url: `https://store.test/bucket/${key}?uploadId=${uploadId}&partNumber=${partNumber}`,
+        headers: (contentMd5 ? { 'Content-MD5': contentMd5 } : {}) as Record<string, string>,
+      };
     },
     async listParts(key, uploadId) {
       guard(`listParts ${key}`);
@@ -155,9 +158,7 @@ export function memoryStorage() {
      * this key, unless `metadata` names its own (or none: `{ [SEAL_META]: undefined }`).
      */
     put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string | undefined>) {
-      const merged = Object.fromEntries(
-        Object.entries({ [SEAL_META]: seals.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined),
-      );
+      const merged = Object.fromEntries(Object.entries({ [SEAL_META]: seals.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined));
       objects.set(key, { size: body.length, contentType, metadata: merged, etag: `"v${++version}"`, body });
     },
     failWith(error: Error | null) {

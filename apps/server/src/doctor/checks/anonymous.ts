@@ -13,7 +13,12 @@ export async function checkAnonymous(probe: Probe): Promise<CheckResult> {
   const seen = `GET ${errorCode(read)}, PUT ${errorCode(write)}, list ${errorCode(list)}`;
   const open = [ok(read) && 'read', ok(write) && 'write', ok(list) && 'list'].filter(Boolean);
   if (open.length) {
-    return result('anonymous', 'fail', `anonymous ${open.join(', ')} allowed: ${seen}`, 'make the bucket private: remove public ACLs and policy grants; a store that allows this cannot host uploads');
+    return result(
+      'anonymous',
+      'fail',
+      `anonymous ${open.join(', ')} allowed: ${seen}`,
+      'make the bucket private: remove public ACLs and policy grants; a store that allows this cannot host uploads',
+    );
   }
   return result('anonymous', 'pass', seen);
 }

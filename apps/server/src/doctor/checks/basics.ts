@@ -44,9 +44,7 @@ export async function checkClock(probe: Probe): Promise<CheckResult> {
   const skewMs = date + 500 - (before + after) / 2;
   const seconds = Math.round(skewMs / 1000);
   const seen =
-    Math.abs(seconds) <= 1
-      ? `within 1 s of the store's Date`
-      : `this machine is ${Math.abs(seconds)} s ${seconds < 0 ? 'ahead of' : 'behind'} the store's Date`;
+    Math.abs(seconds) <= 1 ? `within 1 s of the store's Date` : `this machine is ${Math.abs(seconds)} s ${seconds < 0 ? 'ahead of' : 'behind'} the store's Date`;
   const advice = "sync this machine's clock (NTP): signed URLs expire early or late, and stores refuse requests over 15 min off";
   if (Math.abs(skewMs) > 15 * MINUTE) return result('clock', 'fail', seen, advice);
   if (Math.abs(skewMs) > MINUTE) return result('clock', 'warn', seen, advice);

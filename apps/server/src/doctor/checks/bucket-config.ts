@@ -25,7 +25,8 @@ export async function checkLifecycle(probe: Probe): Promise<CheckResult> {
   try {
     rules = (await probe.client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: probe.bucket }))).Rules ?? [];
   } catch (error) {
-    if (unsupported(error)) return result('lifecycle', 'na', `no lifecycle API (${statusOf(error)})`, "the server's sweep empties staging (STAGING_SWEEP_INTERVAL_SECONDS)");
+    if (unsupported(error))
+      return result('lifecycle', 'na', `no lifecycle API (${statusOf(error)})`, "the server's sweep empties staging (STAGING_SWEEP_INTERVAL_SECONDS)");
     if (statusOf(error) !== 404) throw error;
     rules = [];
   }
@@ -46,7 +47,9 @@ export async function checkPublicAccessBlock(probe: Probe, aclNeutral: boolean):
   try {
     const out = await probe.client.send(new GetPublicAccessBlockCommand({ Bucket: probe.bucket }));
     const c = out.PublicAccessBlockConfiguration ?? {};
-    const on = Object.entries(c).filter(([, v]) => v === true).map(([k]) => k);
+    const on = Object.entries(c)
+      .filter(([, v]) => v === true)
+      .map(([k]) => k);
     if (c.IgnorePublicAcls) return result('public-access-block', 'pass', `${on.join(', ')}`);
     return aclNeutral
       ? result('public-access-block', 'warn', `IgnorePublicAcls off (${on.join(', ') || 'nothing set'}); public ACLs are refused anyway`, 'run pnpm s3:setup')
@@ -55,7 +58,12 @@ export async function checkPublicAccessBlock(probe: Probe, aclNeutral: boolean):
     const missing = statusOf(error) === 404;
     const seen = missing ? 'none set' : `not supported (${statusOf(error) ?? ''} ${nameOf(error)})`;
     if (aclNeutral) return result('public-access-block', missing ? 'warn' : 'na', `${seen}; public ACLs are refused anyway`, missing ? 'run pnpm s3:setup' : '');
-    return result('public-access-block', 'fail', seen, missing ? 'run pnpm s3:setup (IgnorePublicAcls=true)' : 'this store cannot ignore public ACLs: it is unsafe for pre-signed uploads');
+    return result(
+      'public-access-block',
+      'fail',
+      seen,
+      missing ? 'run pnpm s3:setup (IgnorePublicAcls=true)' : 'this store cannot ignore public ACLs: it is unsafe for pre-signed uploads',
+    );
   }
 }
 
@@ -97,7 +105,12 @@ export async function checkConditionalWrite(probe: Probe): Promise<CheckResult> 
   await probe.put(key, 'first');
   try {
     await probe.client.send(new PutObjectCommand({ Bucket: probe.bucket, Key: key, Body: 'second', IfNoneMatch: '*' }));
-    return result('conditional-write', 'na', 'ignored: an existing object was overwritten', 'the product does not rely on it (it copies with x-amz-copy-source-if-match)');
+    return result(
+      'conditional-write',
+      'na',
+      'ignored: an existing object was overwritten',
+      'the product does not rely on it (it copies with x-amz-copy-source-if-match)',
+    );
   } catch (error) {
     if (statusOf(error) === 412) return result('conditional-write', 'pass', 'supported: 412 on an existing key');
     return result('conditional-write', 'na', `not supported (${statusOf(error) ?? ''} ${nameOf(error)})`, 'the product does not rely on it');

@@ -28,11 +28,21 @@ async function putWithDigest(probe: Probe, name: string, header: string, digest:
 export async function checkContentMd5(probe: Probe): Promise<CheckResult> {
   const honest = await putWithDigest(probe, 'md5-honest.txt', 'Content-MD5', md5(BODY), BODY);
   if (!ok(honest)) {
-    return result('content-md5', 'fail', `a correct Content-MD5 was refused: ${errorCode(honest)}`, 'the SPA signs Content-MD5 on parts: this store cannot take multipart uploads from it');
+    return result(
+      'content-md5',
+      'fail',
+      `a correct Content-MD5 was refused: ${errorCode(honest)}`,
+      'the SPA signs Content-MD5 on parts: this store cannot take multipart uploads from it',
+    );
   }
   const corrupt = await putWithDigest(probe, 'md5-corrupt.txt', 'Content-MD5', md5(BODY), CORRUPT);
   if (ok(corrupt)) {
-    return result('content-md5', 'fail', 'a body that does not match its Content-MD5 was stored', 'corrupted parts are not caught by the store; complete still checks sizes and ETags');
+    return result(
+      'content-md5',
+      'fail',
+      'a body that does not match its Content-MD5 was stored',
+      'corrupted parts are not caught by the store; complete still checks sizes and ETags',
+    );
   }
   return result('content-md5', 'pass', `a mismatching body is refused: ${errorCode(corrupt)}`);
 }
@@ -48,8 +58,5 @@ async function checkFlexible(probe: Probe, id: CheckId, header: string, digest: 
 }
 
 export async function checkChecksums(probe: Probe): Promise<CheckResult[]> {
-  return [
-    await checkFlexible(probe, 'checksum-crc32', 'x-amz-checksum-crc32', crc),
-    await checkFlexible(probe, 'checksum-sha256', 'x-amz-checksum-sha256', sha256),
-  ];
+  return [await checkFlexible(probe, 'checksum-crc32', 'x-amz-checksum-crc32', crc), await checkFlexible(probe, 'checksum-sha256', 'x-amz-checksum-sha256', sha256)];
 }

@@ -5,7 +5,11 @@ import { result, type CheckResult } from '../types';
 
 const FOREIGN_ORIGIN = 'https://doctor-foreign-origin.invalid';
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 /** The request headers the SPA sends on an upload: whatever the product signs, plus Content-MD5. */
 async function uploadHeaderNames(probe: Probe): Promise<string[]> {
@@ -63,7 +67,12 @@ export async function checkForeignOrigin(probe: Probe): Promise<CheckResult> {
   const res = await preflight(await probe.unsignedUrl(probe.prefix + 'cors.txt'), FOREIGN_ORIGIN, 'PUT', ['content-type']);
   const allowOrigin = res.headers['access-control-allow-origin'];
   if (allowOrigin === FOREIGN_ORIGIN || allowOrigin === '*') {
-    return result('cors-foreign', 'fail', `a preflight from ${FOREIGN_ORIGIN} is allowed (${allowOrigin})`, 'list only your SPA origins in the CORS rule (WEB_ORIGINS, pnpm s3:setup), no *');
+    return result(
+      'cors-foreign',
+      'fail',
+      `a preflight from ${FOREIGN_ORIGIN} is allowed (${allowOrigin})`,
+      'list only your SPA origins in the CORS rule (WEB_ORIGINS, pnpm s3:setup), no *',
+    );
   }
   return result('cors-foreign', 'pass', `a preflight from another origin gets ${res.status} without a grant`);
 }

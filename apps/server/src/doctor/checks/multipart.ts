@@ -27,7 +27,13 @@ export async function checkMultipart(probe: Probe): Promise<CheckResult> {
       const { url, headers } = await storage.presignPart({ key, uploadId, partNumber, size: body.length, contentMd5, expiresIn: 60 });
       const origin = probe.target.webOrigins[0];
       const res = await send('PUT', url, { ...lower(headers), ...(origin ? { origin } : {}) }, body);
-      if (!ok(res)) return result('multipart', 'fail', `part ${partNumber} was refused: ${errorCode(res)}`, 'multipart uploads (from UPLOAD_MULTIPART_THRESHOLD_BYTES) will fail on this store');
+      if (!ok(res))
+        return result(
+          'multipart',
+          'fail',
+          `part ${partNumber} was refused: ${errorCode(res)}`,
+          'multipart uploads (from UPLOAD_MULTIPART_THRESHOLD_BYTES) will fail on this store',
+        );
       if (!res.headers.etag) return result('multipart', 'fail', `part ${partNumber} answered no ETag`, 'the SPA needs each part ETag: multipart uploads will fail');
       etags.push(res.headers.etag);
     }
@@ -38,7 +44,11 @@ export async function checkMultipart(probe: Probe): Promise<CheckResult> {
     }
     let minimum: string;
     try {
-      await storage.completeMultipart(key, uploadId, listed.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
+      await storage.completeMultipart(
+        key,
+        uploadId,
+        listed.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+      );
       minimum = 'parts under 5 MiB accepted (the product uses 8-64 MiB parts)';
     } catch (error) {
       const name = (error as { name?: string }).name ?? '';

@@ -14,7 +14,9 @@ function postForm(url: string, fields: Record<string, string>, file: Buffer): Pr
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="doctor.png"\r\nContent-Type: ${fields['Content-Type'] ?? TYPE}\r\n\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="doctor.png"\r\nContent-Type: ${fields['Content-Type'] ?? TYPE}\r\n\r\n`),
+  );
   parts.push(file, Buffer.from(`\r\n--${boundary}--\r\n`));
   return send('POST', url, { 'content-type': `multipart/form-data; boundary=${boundary}` }, Buffer.concat(parts));
 }

@@ -36,7 +36,12 @@ export async function checkSignedPut(probe: Probe): Promise<CheckResult[]> {
   const otherType = await send('PUT', await signedPut(probe, probe.key('put-type.png'), 64), { 'content-type': 'text/html' }, bytes(64));
   rows.push(
     ok(otherType)
-      ? result('put-type', 'fail', 'a PUT with Content-Type text/html was stored under a URL signed for image/png', 'this store ignores signed headers: use another store')
+      ? result(
+          'put-type',
+          'fail',
+          'a PUT with Content-Type text/html was stored under a URL signed for image/png',
+          'this store ignores signed headers: use another store',
+        )
       : result('put-type', 'pass', `text/html on a URL signed for ${TYPE}: ${errorCode(otherType)}`),
   );
 
@@ -45,7 +50,12 @@ export async function checkSignedPut(probe: Probe): Promise<CheckResult[]> {
   const shorter = await send('PUT', lengthUrl, { 'content-type': TYPE }, bytes(63));
   rows.push(
     ok(longer) || ok(shorter)
-      ? result('put-length', 'fail', `65/63 bytes on a URL signed for 64: ${longer.status}/${shorter.status}`, 'this store ignores the signed Content-Length: size limits are not enforced; use another store')
+      ? result(
+          'put-length',
+          'fail',
+          `65/63 bytes on a URL signed for 64: ${longer.status}/${shorter.status}`,
+          'this store ignores the signed Content-Length: size limits are not enforced; use another store',
+        )
       : result('put-length', 'pass', `65 bytes: ${errorCode(longer)}, 63 bytes: ${errorCode(shorter)}`),
   );
 

@@ -31,7 +31,12 @@ export async function checkUnsignedAcl(probe: Probe): Promise<CheckResult> {
     seen.push(`${label}: stored, anonymous GET ${errorCode(read)}`);
   }
   if (open.length) {
-    return result('unsigned-acl', 'fail', `${seen.join('; ')}: anyone can publish through a signed URL`, 'run pnpm s3:setup (public access block: IgnorePublicAcls); if the store has none, it is unsafe');
+    return result(
+      'unsigned-acl',
+      'fail',
+      `${seen.join('; ')}: anyone can publish through a signed URL`,
+      'run pnpm s3:setup (public access block: IgnorePublicAcls); if the store has none, it is unsafe',
+    );
   }
   return result('unsigned-acl', 'pass', seen.join('; '));
 }
@@ -70,7 +75,14 @@ export async function checkUnsignedDisposition(probe: Probe): Promise<CheckResul
   if (!head.ContentDisposition) return result('unsigned-disposition', 'pass', `accepted (${put.status}) but not stored`);
   const final = probe.key('disposition.txt', 'final');
   // The product's own promotion copy, as `complete` calls it.
-  await probe.storage.copyObject({ source: staged, target: final, etag: head.ETag ?? '', size: head.ContentLength ?? BODY.length, contentType: 'text/plain', metadata: {} });
+  await probe.storage.copyObject({
+    source: staged,
+    target: final,
+    etag: head.ETag ?? '',
+    size: head.ContentLength ?? BODY.length,
+    contentType: 'text/plain',
+    metadata: {},
+  });
   const promoted = await probe.client.send(new HeadObjectCommand({ Bucket: probe.bucket, Key: final }));
   if (promoted.ContentDisposition) {
     return result(

@@ -1,17 +1,7 @@
 import type { RouterOutputs } from '@app/api';
 import type { Plan } from './multipart/api';
 
-export type UploadStatus =
-  | 'refused'
-  | 'requesting'
-  | 'uploading'
-  | 'paused'
-  | 'offline'
-  | 'waiting'
-  | 'verifying'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
+export type UploadStatus = 'refused' | 'requesting' | 'uploading' | 'paused' | 'offline' | 'waiting' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
 /** One file in the queue, as the page shows it. */
 export interface UploadItem {

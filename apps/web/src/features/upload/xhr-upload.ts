@@ -38,11 +38,7 @@ function storeError(xhr: XMLHttpRequest): StoreError {
  * Sends the file straight to the store with XMLHttpRequest (fetch has no upload progress).
  * PUT sends exactly the signed headers; POST sends the signed fields, then the file last.
  */
-export function xhrUpload(
-  target: UploadTarget,
-  file: Blob,
-  { onProgress, signal }: { onProgress: (p: Progress) => void; signal: AbortSignal },
-): Promise<void> {
+export function xhrUpload(target: UploadTarget, file: Blob, { onProgress, signal }: { onProgress: (p: Progress) => void; signal: AbortSignal }): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new DOMException('Upload cancelled', 'AbortError'));
     const xhr = new XMLHttpRequest();

@@ -38,8 +38,16 @@ export function machine(size = 256 * MiB, limits: Limits = LIMITS, resume?: Para
       return log.filter((c): c is Extract<Command, { type: T }> => c.type === type);
     },
     /** The latest hash command of a part. */
-    hashOf: (n: number) => h.of('hash').filter((c) => c.partNumber === n).at(-1)!,
-    putOf: (n: number) => h.of('put').filter((c) => c.partNumber === n).at(-1)!,
+    hashOf: (n: number) =>
+      h
+        .of('hash')
+        .filter((c) => c.partNumber === n)
+        .at(-1)!,
+    putOf: (n: number) =>
+      h
+        .of('put')
+        .filter((c) => c.partNumber === n)
+        .at(-1)!,
     status: (n: number) => step.state.parts[n - 1]!.status,
     start(partSize = 32 * MiB, partCount = Math.ceil(size / partSize)) {
       return h.send({ type: 'started', key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize, partCount });
@@ -50,7 +58,12 @@ export function machine(size = 256 * MiB, limits: Limits = LIMITS, resume?: Para
     /** Answers the signing call in flight, URLs valid for `ttlMs`. */
     signed(ttlMs = 300_000) {
       const call = h.of('sign').at(-1)!;
-      return h.send({ type: 'signed', ticket: call.ticket, parts: call.partNumbers.map((n) => ({ partNumber: n, url: `https://s3.test/${n}`, headers: {} })), expiresAt: now + ttlMs });
+      return h.send({
+        type: 'signed',
+        ticket: call.ticket,
+        parts: call.partNumbers.map((n) => ({ partNumber: n, url: `https://s3.test/${n}`, headers: {} })),
+        expiresAt: now + ttlMs,
+      });
     },
     uploaded(n: number) {
       return h.send({ type: 'uploaded', partNumber: n, ticket: h.putOf(n).ticket, etag: `"etag-${n}"` });

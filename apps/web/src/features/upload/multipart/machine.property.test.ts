@@ -10,7 +10,10 @@ type Open = Extract<Command, { type: 'start' | 'list' | 'hash' | 'sign' | 'put' 
 
 const action = fc.oneof(
   { weight: 12, arbitrary: fc.record({ type: fc.constant('answer' as const), pick: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('fail' as const), pick: fc.nat(), reason: fc.constantFrom('expired' as const, 'badDigest' as const, 'error' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ type: fc.constant('fail' as const), pick: fc.nat(), reason: fc.constantFrom('expired' as const, 'badDigest' as const, 'error' as const) }),
+  },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('late' as const), pick: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constantFrom('pause' as const, 'resume' as const, 'offline' as const, 'online' as const) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('hold' as const), ms: fc.integer({ min: 1, max: 10_000 }) }) },
@@ -77,7 +80,12 @@ function play(size: number, concurrency: number, hashWorkers: number, resumeHeld
       case 'start':
         return { type: 'started', key: 'k', uploadId: 'u', partSize: planned.partSize, partCount: planned.partCount };
       case 'list':
-        return { type: 'listed', parts: resumeHeld!.filter((n) => n <= planned.partCount).map((n) => ({ partNumber: n, etag: `held-${n}`, size: n === planned.partCount ? size - (n - 1) * planned.partSize : planned.partSize })) };
+        return {
+          type: 'listed',
+          parts: resumeHeld!
+            .filter((n) => n <= planned.partCount)
+            .map((n) => ({ partNumber: n, etag: `held-${n}`, size: n === planned.partCount ? size - (n - 1) * planned.partSize : planned.partSize })),
+        };
       case 'hash':
         return { type: 'hashed', partNumber: c.partNumber, ticket: c.ticket, digest: `md5-${c.partNumber}` };
       case 'sign':

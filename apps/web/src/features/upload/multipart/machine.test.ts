@@ -55,7 +55,10 @@ describe('the multipart state machine', () => {
     m.hashed(4);
     expect(m.of('sign').map((c) => c.partNumbers)).toEqual([[1, 2]]);
     m.signed();
-    expect(m.of('sign').map((c) => c.partNumbers)).toEqual([[1, 2], [3, 4]]);
+    expect(m.of('sign').map((c) => c.partNumbers)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('signs the last part alone, ahead of the slot that will send it', () => {

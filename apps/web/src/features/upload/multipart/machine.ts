@@ -18,7 +18,13 @@ export const DEFAULT_LIMITS: Omit<Limits, 'concurrency' | 'hashWorkers' | 'minBa
  * ListParts does not show are sent). A new upload hashes its first parts while `start` runs: the
  * part size is the server's, but the rule is shared (`planParts`).
  */
-export function createMachine(size: number, limits: Limits, online: boolean, resume?: { key: string; uploadId: string; partSize: number; partCount: number }, now = 0): Step {
+export function createMachine(
+  size: number,
+  limits: Limits,
+  online: boolean,
+  resume?: { key: string; uploadId: string; partSize: number; partCount: number },
+  now = 0,
+): Step {
   const plan: PartPlan = resume ? { size, partSize: resume.partSize, partCount: resume.partCount } : planParts(size);
   const state: MachineState = {
     phase: resume ? 'listing' : 'starting',
@@ -117,10 +123,14 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
       const { maxAttempts } = state.limits;
       const retry = { attempts, sent: 0 };
       if (attempts >= maxAttempts) {
-        return fail(update(state, event.partNumber, { ...retry, status: 'signed' }), new Error(`Part ${event.partNumber} failed ${maxAttempts} times: ${event.message}.`));
+        return fail(
+          update(state, event.partNumber, { ...retry, status: 'signed' }),
+          new Error(`Part ${event.partNumber} failed ${maxAttempts} times: ${event.message}.`),
+        );
       }
       if (event.reason === 'expired') return { state: update(state, event.partNumber, { ...retry, status: 'hashed', url: undefined }), commands: [] };
-      if (event.reason === 'badDigest') return { state: update(state, event.partNumber, { ...retry, status: 'waiting', url: undefined, digest: undefined }), commands: [] };
+      if (event.reason === 'badDigest')
+        return { state: update(state, event.partNumber, { ...retry, status: 'waiting', url: undefined, digest: undefined }), commands: [] };
       const retryAt = now + backoffMs(attempts - 1, () => event.jitter);
       return { state: update(state, event.partNumber, { ...retry, status: 'signed', retryAt }), commands: [] };
     }

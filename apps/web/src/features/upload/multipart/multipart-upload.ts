@@ -45,7 +45,11 @@ export class MultipartUpload {
   private readonly online = () => this.dispatch({ type: 'online' });
   private readonly offline = () => this.dispatch({ type: 'offline' });
 
-  constructor(private readonly file: File, private readonly api: MultipartApi, private readonly options: MultipartOptions) {
+  constructor(
+    private readonly file: File,
+    private readonly api: MultipartApi,
+    private readonly options: MultipartOptions,
+  ) {
     this.meter = new ProgressMeter(file.size);
   }
 
@@ -111,7 +115,10 @@ export class MultipartUpload {
           (error: unknown) => this.dispatch({ type: 'callFailed', error }),
         );
       case 'list':
-        return call(() => this.api.listParts({ key: command.key, uploadId: command.uploadId }), ({ parts }) => ({ type: 'listed', parts }));
+        return call(
+          () => this.api.listParts({ key: command.key, uploadId: command.uploadId }),
+          ({ parts }) => ({ type: 'listed', parts }),
+        );
       case 'hash': {
         const { partNumber, ticket } = command;
         // The store would not check a digest (or refuses Content-MD5): nothing is hashed or signed.

@@ -1,14 +1,17 @@
 import { parseStoreError } from '../store-error';
 
-export type PartResult =
-  | { ok: true; etag: string }
-  | { ok: false; status: number; code: string; message: string; aborted: boolean };
+export type PartResult = { ok: true; etag: string } | { ok: false; status: number; code: string; message: string; aborted: boolean };
 
 /**
  * PUTs one slice of the user's File (never a generated Blob: Chromium fails large ones) to its
  * signed URL with XMLHttpRequest, reporting bytes sent. `xhr.abort()` ends it with `aborted`.
  */
-export function putPart(part: { url: string; headers: Record<string, string> }, slice: Blob, onSent: (bytes: number) => void, register: (xhr: XMLHttpRequest) => void): Promise<PartResult> {
+export function putPart(
+  part: { url: string; headers: Record<string, string> },
+  slice: Blob,
+  onSent: (bytes: number) => void,
+  register: (xhr: XMLHttpRequest) => void,
+): Promise<PartResult> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     register(xhr);
