@@ -158,4 +158,22 @@ describe('the SPA in Chromium, end to end', () => {
     expect(await listKeys(stack.admin, stack.bucket)).not.toContainEqual(expect.stringContaining('dev-barbara'));
     await page.close();
   });
+
+  it('uploads 30 files dropped at once, more than one API batch holds: every row done, every file stored', async () => {
+    const page = await stack.browser.newPage();
+    await signIn(page, stack.origin, 'Batcher');
+    const files = Array.from({ length: 30 }, (_, i) => ({ name: `photo-${i}.png`, base64: makePng(8 + i, 8).toString('base64') }));
+    const dataTransfer = await page.evaluateHandle((list) => {
+      const transfer = new DataTransfer();
+      for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
+      return transfer;
+    }, files);
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+
+    // 30 requestUrl calls at once: the batch link must split them at the API's limit of 10 a batch.
+    for (const f of files) await expect.poll(() => page.getByRole('listitem', { name: f.name }).getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    const stored = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/') && k.includes('dev-batcher'));
+    expect(stored).toHaveLength(30);
+    await page.close();
+  });
 });
