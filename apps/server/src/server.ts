@@ -31,9 +31,9 @@ const startLog = {
 };
 
 // A store that lets an uploader copy what the server can read must not serve users in production.
-// The blocking store probe (production's default) checks this among the others; without it, this
-// one quick probe still guards the start.
-const guard = config.storeProbe.mode === 'block' ? ({ result: 'refused' } as const) : await probeCopyGuard(client, config.s3.bucket);
+// The store probe (blocking or in the background) checks this among the others and says so; only
+// with the probe off does this one quick probe guard the start.
+const guard = config.storeProbe.mode === 'off' ? await probeCopyGuard(client, config.s3.bucket) : ({ result: 'refused' } as const);
 const copyAccepted = config.storeProbe.acceptUnsafe.includes('unsigned-copy-source');
 if (guard.result === 'copied' && config.nodeEnv === 'production' && !copyAccepted) {
   console.error(`Refusing to start: ${COPY_GUARD_MISSING} \`pnpm s3:doctor\` shows every check; S3_ACCEPT_UNSAFE_STORE=unsigned-copy-source starts anyway.`);
