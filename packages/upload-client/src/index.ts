@@ -4,3 +4,4 @@
  * `@app/upload-client/react`.
  */
 export {};
+export * from './image';
