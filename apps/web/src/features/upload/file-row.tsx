@@ -3,6 +3,7 @@ import type { UploadItem } from './upload-item';
 
 const LABELS: Record<UploadItem['status'], string> = {
   refused: 'Not allowed',
+  queued: 'Queued',
   requesting: 'Preparing…',
   uploading: 'Uploading',
   paused: 'Paused',
@@ -14,7 +15,7 @@ const LABELS: Record<UploadItem['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-const ACTIVE = new Set<UploadItem['status']>(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
+const ACTIVE = new Set<UploadItem['status']>(['queued', 'requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;

@@ -1,4 +1,5 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
+import { warmUpMultipart } from '@app/upload-client';
 import { useEffect } from 'react';
 import { trpc } from '../../lib/trpc';
 import { DropZone } from './drop-zone';
@@ -15,7 +16,7 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
   // Once the page is idle, load the multipart code and start its hashing worker: the first large
   // file then starts at once, and none of it weighs on the first paint.
   useEffect(() => {
-    const warm = () => void import('./multipart/md5').then((m) => m.warmUpMd5()).then(() => import('./multipart/multipart-upload'));
+    const warm = () => void warmUpMultipart();
     const handle = window.requestIdleCallback ? window.requestIdleCallback(warm, { timeout: 2000 }) : window.setTimeout(warm, 500);
     return () => (window.cancelIdleCallback ? window.cancelIdleCallback(handle) : window.clearTimeout(handle));
   }, []);
