@@ -21,3 +21,4 @@ export { createResumeStore, type KeyValueStorage, type ResumeRecord, type Resume
 export { StoreError, type SendFile } from './transport/send-file';
 export type { BatchProgress, UploadEvents, UploadItem, UploadSnapshot, UploadStatus } from './types';
 export { warmUpMultipart } from './warm-up';
+export * from './image';
