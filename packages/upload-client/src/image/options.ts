@@ -4,7 +4,9 @@ export type ImageFormat = 'image/jpeg' | 'image/webp' | 'image/png' | 'keep';
 /**
  * How a route wants its images: the longer edge at most `maxEdge` pixels (never enlarged), encoded as
  * `format` at `quality` (0-1, for JPEG and WebP), and with its metadata (GPS position, camera make
- * and model, dates, thumbnails) removed unless `stripMetadata` is false.
+ * and model, dates, thumbnails) removed unless `stripMetadata` is false. `false` only spares a file
+ * that needs no other change from being re-encoded: a scaled or converted image is redrawn, and a
+ * redrawn image carries no metadata.
  */
 export interface ImageOptions {
   maxEdge?: number;

@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { launchChromium, makePng } from '@app/test-utils';
+import { launchChromium, makeExifJpeg, makePng, PHOTO_TAGS, pixelAt } from '@app/test-utils';
 import exifr from 'exifr';
 import jpeg from 'jpeg-js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,6 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageOptions } from './options';
 import type { PageResult } from './test/page/page';
-import { makeExifJpeg, PHOTO_TAGS, pixelAt } from './test/photo';
 
 // processImage in real Chromium: the page is the module built by Vite as the SPA builds it (worker as its own chunk).
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 import jpeg from 'jpeg-js';
 import piexif from 'piexifjs';
 
