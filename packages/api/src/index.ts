@@ -5,7 +5,21 @@ import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
-export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
+export type {
+  Context,
+  ContextLog,
+  CopyRequest,
+  DownloadResponse,
+  FileEventData,
+  PartRequest,
+  SignRequest,
+  StoredObject,
+  StoredPart,
+  UploadEvents,
+  UploadStorage,
+  User,
+} from './context';
+export { emitFileEvent, fileEventData } from './file-event';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
 export { downloadResponse } from './download';
 export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, SEAL_PATTERN, sealMessage, type SealedFields, type UploadSealer } from './seal';
