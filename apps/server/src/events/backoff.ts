@@ -14,7 +14,7 @@ export const DEFAULT_RETRY: RetryPolicy = { baseMs: 10_000, capMs: 2 * 3600_000,
 /**
  * The wait after failed attempt `attempt` (1-based): exponential, capped, with "equal jitter" (a
  * random half of the delay), so instances that failed together do not retry together, and the
- * schedule's bounds stay predictable. `random` is in [0, 1).
+ * schedule's bounds stay predictable. `random` is in [0, 1].
  */
 export function retryDelayMs(attempt: number, policy: RetryPolicy, random: number = Math.random()): number {
   const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 52));

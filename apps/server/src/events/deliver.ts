@@ -38,7 +38,10 @@ export function createDeliverer({ url, secret, timeoutMs }: { url: string; secre
       return response.status >= 200 && response.status < 300 ? { ok: true } : { ok: false, error: `the receiver answered ${response.status}` };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, error: `${(error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message}${cause ? ` (${cause})` : ''}` };
+      return {
+        ok: false,
+        error: `${(error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message}${cause ? ` (${cause})` : ''}`,
+      };
     }
   };
 }

@@ -48,7 +48,11 @@ export function createDispatcher({ outbox, deliver, retry, pollMs, leaseMs, batc
     do {
       again = false;
       const claims = await outbox.claim(Date.now(), leaseMs, batch);
-      await Promise.all(claims.map((claim) => settle(claim).catch((error: unknown) => log.warn({ err: error, id: claim.event.id }, 'webhook outbox did not answer; the lease will free the event'))));
+      await Promise.all(
+        claims.map((claim) =>
+          settle(claim).catch((error: unknown) => log.warn({ err: error, id: claim.event.id }, 'webhook outbox did not answer; the lease will free the event')),
+        ),
+      );
       // A full batch means more may be due.
       if (claims.length === batch) again = true;
     } while (again && !stopped);
