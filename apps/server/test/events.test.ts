@@ -6,6 +6,9 @@ import { createServer } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type EventsConfig } from '../src/events';
+import { createBucketOutbox } from '../src/events/outbox-bucket';
+import { createRedisOutbox } from '../src/events/outbox-redis';
+import { createS3JsonObjects } from '../src/storage/s3-json-objects';
 import { setupBucket } from '../src/storage/bucket-setup';
 import { mutate, signToken, startTestApp } from './harness';
 import { startReceiver, until } from './webhook-receiver';
@@ -146,6 +149,29 @@ describe.each([{ outbox: 'bucket' }, { outbox: 'Redis' }])('completion events, o
     // Removed here so the next test starts with an empty outbox.
     if (redisClient) await redisClient.flushall();
     else await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: (await listKeys(admin, bucket, 'events/')).map((Key) => ({ Key })) } }));
+  });
+
+  it('an instance that dies mid-attempt frees the event when its lease ends; that attempt counts', async () => {
+    const receiver = await startReceiver({ refuse: 1 });
+    const dying = redis ? createRedisOutbox(new Redis(redis.url)) : createBucketOutbox(createS3JsonObjects(admin, bucket));
+    const key = `uploads/erin/${randomBytes(16).toString('hex')}-orphan.png`;
+    const id = eventId('file.deleted', key);
+    await dying.add({
+      id,
+      type: 'file.deleted',
+      timestamp: new Date().toISOString(),
+      data: { key, route: 'default', userId: 'erin', name: 'orphan.png', size: 1, contentType: 'image/png' },
+    });
+    // Claimed, then never reported: the instance died while delivering.
+    expect((await dying.claim(Date.now(), 1500, 10)).map((c) => [c.event.id, c.attempt])).toEqual([[id, 1]]);
+    const t = await start(fast(receiver.url, { maxAttempts: 2 }));
+    await until(async () => (await pending()).length === 0, 'the event settled');
+    await t.close();
+    await receiver.close();
+    await dying.close();
+    // One delivery only, and it was attempt 2 of 2: refused, so given up.
+    expect(receiver.of(id).map((d) => d.status)).toEqual([500]);
+    expect(await failedRecord(id)).toMatchObject({ attempts: 2, error: 'the receiver answered 500' });
   });
 
   it('after the last attempt, the event is moved to the failed events with its error, and not sent again', async () => {
