@@ -90,7 +90,12 @@ describe('the route table in the contract', () => {
     expectTypeOf<RouteTypes<'image'>>().toEqualTypeOf<'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif' | 'image/avif' | 'image/heic'>();
     expectTypeOf<RouteTypes<'default'>>().toEqualTypeOf<string>();
     expectTypeOf<Routes['avatar']['maxFiles']>().toEqualTypeOf<number | null>();
-    expectTypeOf<Routes['photo']['image']>().toEqualTypeOf<{ maxEdge: number; format?: 'image/jpeg' | 'image/png' | 'image/webp'; quality?: number; stripMetadata?: boolean } | null>();
+    expectTypeOf<Routes['photo']['image']>().toEqualTypeOf<{
+      maxEdge: number;
+      format?: 'image/jpeg' | 'image/png' | 'image/webp';
+      quality?: number;
+      stripMetadata?: boolean;
+    } | null>();
     expectTypeOf<Routes['avatar']['name']>().toEqualTypeOf<'avatar'>();
   });
 });

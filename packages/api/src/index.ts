@@ -6,13 +6,39 @@ import type { UploadRoutes } from './routes/table';
 import { createCallerFactory } from './trpc';
 
 export { appRouter, createAppRouter, type AppRouter } from './router';
-export { route, type AnyRoute, type ImageProcessing, type RouteConfig, type RouteDefinition, type RouteFile, type RouteMetadata, type RouteTable, type RouteUploadInput } from './routes/define';
+export {
+  route,
+  type AnyRoute,
+  type ImageProcessing,
+  type RouteConfig,
+  type RouteDefinition,
+  type RouteFile,
+  type RouteMetadata,
+  type RouteTable,
+  type RouteUploadInput,
+} from './routes/define';
 export { defineRoutes, expandTypes, resolveRoutes, type RouteRules } from './routes/rules';
 export { MAX_ROUTE_DATA_BYTES } from './routes/prepare';
 export type { CompleteAnswer, CompletedFile } from './routes/finish';
 export { uploadRoutes, type UploadRoutes } from './routes/table';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
-export type { Context, ContextLog, FileEventData, ListedObject, ListOptions, ObjectPage, UploadEvents, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
+export type {
+  Context,
+  ContextLog,
+  FileEventData,
+  ListedObject,
+  ListOptions,
+  ObjectPage,
+  UploadEvents,
+  CopyRequest,
+  DownloadResponse,
+  PartRequest,
+  SignRequest,
+  StoredObject,
+  StoredPart,
+  UploadStorage,
+  User,
+} from './context';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
 export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';

@@ -15,7 +15,10 @@ import {
 } from '../schemas/multipart';
 import { protectedProcedure, router } from '../trpc';
 
-type StartInput<N extends string> = z.ZodType<{ fileName: string; contentType: string; size: number; route: N }, { fileName: string; contentType: string; size: number; route?: N | undefined }>;
+type StartInput<N extends string> = z.ZodType<
+  { fileName: string; contentType: string; size: number; route: N },
+  { fileName: string; contentType: string; size: number; route?: N | undefined }
+>;
 
 /** Large files in parts: same rules as `upload.requestUrl` (the route's), plus per-part signed lengths and MD5s. */
 export function createMultipartRouter<T extends RouteTable>(table: T, startInput: StartInput<keyof T & string>) {

@@ -68,7 +68,11 @@ export interface RouteConfig<TMeta extends RouteMetadata | undefined, TData, TTy
  * A route as the table holds it; `TData` is the type `complete` answers with in `data`, `TTypes`
  * the types it takes as written (`never`: the server's UPLOAD_ALLOWED_TYPES, unknown to the type checker).
  */
-export interface RouteDefinition<TMeta extends RouteMetadata | undefined = RouteMetadata | undefined, TData = unknown, TTypes extends readonly string[] = readonly string[]> {
+export interface RouteDefinition<
+  TMeta extends RouteMetadata | undefined = RouteMetadata | undefined,
+  TData = unknown,
+  TTypes extends readonly string[] = readonly string[],
+> {
   readonly config: RouteConfig<TMeta, TData, TTypes>;
 }
 
@@ -105,4 +109,5 @@ export type RouteTypesOf<R> = R extends RouteDefinition<infer _M, infer _D, infe
 export type RouteTable = Readonly<Record<string, AnyRoute>> & { readonly default: AnyRoute };
 
 /** The data type a route's `onUploadComplete` returns; `null` for a route without one (or one that returns nothing). */
-export type RouteDataOf<R> = R extends RouteDefinition<infer _M, infer D, infer _T> ? (undefined extends Awaited<D> ? Exclude<Awaited<D>, undefined | void> | null : Awaited<D>) : never;
+export type RouteDataOf<R> =
+  R extends RouteDefinition<infer _M, infer D, infer _T> ? (undefined extends Awaited<D> ? Exclude<Awaited<D>, undefined | void> | null : Awaited<D>) : never;

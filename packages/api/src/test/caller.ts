@@ -1,4 +1,4 @@
-import type { Context, User } from '../context';
+import type { Context, ContextLog, UploadEvents, User } from '../context';
 import { createCaller } from '../index';
 import { createAppRouter } from '../router';
 import type { RouteTable } from '../routes/define';
@@ -21,7 +21,9 @@ export function setup(
     store,
     clock,
     coldWaitMs,
-  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number } = {},
+    events,
+    log,
+  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number; events?: UploadEvents; log?: ContextLog } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
@@ -34,6 +36,8 @@ export function setup(
     storage: memory.storage,
     policy,
     ...(store ? { store } : {}),
+    ...(events ? { events } : {}),
+    ...(log ? { log } : {}),
     limits,
     limiter,
     ledger,
