@@ -39,6 +39,7 @@ export type {
   UploadStorage,
   User,
 } from './context';
+export { emitFileEvent, fileEventData } from './file-event';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
 export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';
