@@ -65,6 +65,29 @@ export interface StoredObject {
   etag: string;
 }
 
+/** One object of a listing: what ListObjectsV2 tells about it (no type, no metadata). */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListOptions {
+  /** List only keys after this one (S3's StartAfter). */
+  startAfter?: string | undefined;
+  /** A previous page's `continuationToken`. */
+  continuationToken?: string | undefined;
+  /** At most this many keys (1-1000). */
+  limit: number;
+}
+
+/** A page of a listing, in the store's key order (UTF-8 byte order). */
+export interface ObjectPage {
+  objects: ListedObject[];
+  /** Where the next page starts; null on the last page. */
+  continuationToken: string | null;
+}
+
 /**
  * What the router needs from object storage. The server implements it with the AWS SDK; tests
  * may pass a fake. Methods throw on storage failures; `headObject` returns null for a missing key.
@@ -81,6 +104,8 @@ export interface UploadStorage {
    */
   copyObject(request: CopyRequest): Promise<void>;
   deleteObject(key: string): Promise<void>;
+  /** The keys under `prefix`, in key order (ListObjectsV2). */
+  listObjects(prefix: string, options: ListOptions): Promise<ObjectPage>;
   /** A download link; with `response`, the store answers with that type and disposition (signed). */
   presignGet(key: string, expiresIn: number, response?: DownloadResponse): Promise<string>;
   /** Seals declared metadata to its key with the server's secret (see seal.ts). */
@@ -113,6 +138,23 @@ export class VersionChangedError extends Error {
   override name = 'VersionChangedError';
 }
 
+/** What an upload event tells: the file, its route and its owner. */
+export type UploadEventType = 'file.uploaded' | 'file.deleted';
+
+export interface UploadEventData {
+  key: string;
+  route: string;
+  userId: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+/** Delivers events to a host app; `emit` resolves once the event is queued. */
+export interface UploadEvents {
+  emit(type: UploadEventType, data: UploadEventData): Promise<void>;
+}
+
 export interface Context {
   user: User | null;
   /** Why the presented credential was refused (expired, bad signature...), for the UNAUTHORIZED message. */
@@ -129,6 +171,8 @@ export interface Context {
   ledger: QuotaLedger;
   /** Keeps the ledger true to the bucket, in the background. */
   reconciler: Reconciler;
+  /** Completion events for a host app; absent when none is configured. */
+  events?: UploadEvents;
   /** Sets a response header (Retry-After); absent when called without HTTP. */
   setHeader?: (name: string, value: string) => void;
   now?: () => Date;

@@ -5,10 +5,37 @@ import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
-export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
+export type {
+  Context,
+  CopyRequest,
+  DownloadResponse,
+  ListedObject,
+  ListOptions,
+  ObjectPage,
+  PartRequest,
+  SignRequest,
+  StoredObject,
+  StoredPart,
+  UploadEventData,
+  UploadEvents,
+  UploadEventType,
+  UploadStorage,
+  User,
+} from './context';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
 export { downloadResponse } from './download';
-export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, SEAL_PATTERN, sealMessage, type SealedFields, type UploadSealer } from './seal';
+export {
+  createUploadSealer,
+  cursorMessage,
+  declaredMetadata,
+  MIN_SEAL_SECRET_LENGTH,
+  SEAL_META,
+  SEAL_PATTERN,
+  sealMessage,
+  type CursorFields,
+  type SealedFields,
+  type UploadSealer,
+} from './seal';
 export * from './key';
 export * from './limits';
 export * from './ledger';
