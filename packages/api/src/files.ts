@@ -1,0 +1,91 @@
+import { TRPCError } from '@trpc/server';
+import { ORIGINAL_NAME_META, type Context, type ListedObject, type User } from './context';
+import { openPosition, sealPosition } from './cursor';
+import { downloadResponse } from './download';
+import { parseFinalKey, routePrefix, userPrefix, userSegment } from './key';
+import { decodeOriginalName } from './original-name';
+import { EXTENSIONS, normalizeContentType } from './policy';
+import { removeFromQuota } from './quota';
+import type { FileOutput } from './schemas/files';
+import { callStorage } from './storage-error';
+
+type Ctx = Context & { user: User };
+
+/**
+ * A listing has no types or metadata (ListObjectsV2), and the original name is only in the
+ * metadata: each listed file is HEADed, this many at a time. Measured on the local Ceph RGW
+ * (files-list.manual.ts, a page of 100): <filled in below>.
+ */
+export const HEAD_CONCURRENCY = 16;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const SAME_EXTENSION: Readonly<Record<string, string>> = { jpeg: 'jpg', jpe: 'jpg', htm: 'html', tif: 'tiff', qt: 'mov' };
+
+/**
+ * The name a download is saved under: the original, with the extension of its verified type when
+ * it has another one, so `photo.html` that is a PNG is saved as `photo.html.png`, never run as a page.
+ */
+export function downloadName(name: string, contentType: string): string {
+  const ext = EXTENSIONS[contentType];
+  if (!ext) return name;
+  const own = /\.([^.]{1,16})$/.exec(name)?.[1]?.toLowerCase();
+  return own && (SAME_EXTENSION[own] ?? own) === ext ? name : `${name}.${ext}`;
+}
+
+/** A listed file as the client sees it; null if it is not a verified file, or went since the listing. */
+async function describe(ctx: Ctx, listed: ListedObject): Promise<FileOutput | null> {
+  const parts = parseFinalKey(listed.key);
+  if (!parts) return null;
+  const object = await callStorage(() => ctx.storage.headObject(listed.key));
+  if (!object) return null;
+  const contentType = normalizeContentType(object.contentType ?? '');
+  const name = decodeOriginalName(object.metadata[ORIGINAL_NAME_META]) ?? `${parts.slug}.${parts.ext}`;
+  const response = downloadResponse(listed.key, contentType, downloadName(name, contentType));
+  const url = await callStorage(() => ctx.storage.presignGet(listed.key, ctx.policy.urlTtlSeconds, response));
+  return { key: listed.key, name, size: object.size, contentType, uploadedAt: listed.lastModified.toISOString(), route: parts.route, url };
+}
+
+/** One page of the user's verified files, in key order (see the README's files API). */
+export async function listFiles(ctx: Ctx, input: { route?: string | undefined; cursor?: string | undefined; limit: number }) {
+  const user = await userSegment(ctx.user.id);
+  const route = input.route ?? null;
+  const prefix = route === null ? await userPrefix(ctx.user.id) : await routePrefix(ctx.user.id, route);
+  const after = input.cursor ? (await openPosition(ctx.storage.sealer, user, input.cursor, route, prefix)).after : undefined;
+  const page = await callStorage(() => ctx.storage.listObjects(prefix, { startAfter: after, limit: input.limit }));
+  const files = (await mapBounded(page.objects, HEAD_CONCURRENCY, (o) => describe(ctx, o))).filter((f): f is FileOutput => f !== null);
+  const last = page.objects.at(-1)?.key;
+  const nextCursor = page.continuationToken !== null && last ? await sealPosition(ctx.storage.sealer, user, { route, after: last }) : null;
+  return { files, nextCursor };
+}
+
+/** Deletes one of the user's verified files; a missing one answers `deleted: false`. */
+export async function deleteFile(ctx: Ctx, key: string) {
+  // Checked before any storage call, as `complete` does: the answer never tells whether another user's key exists.
+  if (!key.startsWith(await userPrefix(ctx.user.id))) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This file is not yours.' });
+  }
+  const parts = parseFinalKey(key);
+  if (!parts) throw new TRPCError({ code: 'BAD_REQUEST', message: 'key: not the key of a verified file (files.list and upload.complete return them).' });
+  const object = await callStorage(() => ctx.storage.headObject(key));
+  if (!object) return { key, deleted: false };
+  await callStorage(() => ctx.storage.deleteObject(key));
+  await removeFromQuota(ctx, key, object.size);
+  const contentType = normalizeContentType(object.contentType ?? '');
+  const name = decodeOriginalName(object.metadata[ORIGINAL_NAME_META]) ?? `${parts.slug}.${parts.ext}`;
+  try {
+    await ctx.events?.emit('file.deleted', { key, route: parts.route, userId: ctx.user.id, name, size: object.size, contentType });
+  } catch (cause) {
+    // Said as it is: a retry would find no file, and so would not queue the event either.
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The file was deleted, but its file.deleted event could not be queued.', cause });
+  }
+  return { key, deleted: true };
+}
