@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { fromBase64Url, toBase64Url } from './original-name';
 import type { UploadSealer } from './seal';
 
 /** Where a `files.list` page ends: the listing it belongs to (the route, or all) and its last key. */
@@ -7,21 +8,13 @@ export interface ListPosition {
   after: string;
 }
 
-const toBase64Url = (text: string) => {
-  let binary = '';
-  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-
-function fromBase64Url(text: string): string | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length % 4 === 1) return null;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+const decodeUtf8 = (bytes: Uint8Array) => {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return null;
   }
-}
+};
 
 const refused = (why: string) => new TRPCError({ code: 'BAD_REQUEST', message: `cursor: ${why}; list again without a cursor.` });
 
@@ -31,7 +24,7 @@ const refused = (why: string) => new TRPCError({ code: 'BAD_REQUEST', message: `
  * fails the seal; nothing of it is trusted before that.
  */
 export async function sealPosition(sealer: UploadSealer, user: string, position: ListPosition): Promise<string> {
-  const payload = toBase64Url(JSON.stringify({ v: 1, r: position.route, a: position.after }));
+  const payload = toBase64Url(new TextEncoder().encode(JSON.stringify({ v: 1, r: position.route, a: position.after })));
   return `${payload}.${await sealer.sealCursor({ user, payload })}`;
 }
 
@@ -42,8 +35,9 @@ export async function sealPosition(sealer: UploadSealer, user: string, position:
 export async function openPosition(sealer: UploadSealer, user: string, cursor: string, route: string | null, prefix: string): Promise<ListPosition> {
   const [payload = '', seal, ...rest] = cursor.split('.');
   if (rest.length || !(await sealer.verifyCursor({ user, payload }, seal))) throw refused('not a cursor files.list returned to you');
-  const json = fromBase64Url(payload);
-  const data = json === null ? null : (JSON.parse(json) as { v?: unknown; r?: unknown; a?: unknown });
+  const bytes = fromBase64Url(payload);
+  const json = bytes && decodeUtf8(bytes);
+  const data = !json ? null : (JSON.parse(json) as { v?: unknown; r?: unknown; a?: unknown });
   // Sealed by this server, so well-formed; checked anyway, in case the format changes one day.
   if (data?.v !== 1 || typeof data.a !== 'string' || !(data.r === null || typeof data.r === 'string') || !data.a.startsWith(prefix)) {
     throw refused('not a cursor this server version issued');

@@ -22,12 +22,15 @@ export type {
   UploadStorage,
   User,
 } from './context';
-export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
+export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
+export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';
 export {
   createUploadSealer,
   cursorMessage,
+  declaredFields,
   declaredMetadata,
+  fileMetadata,
   MIN_SEAL_SECRET_LENGTH,
   SEAL_META,
   SEAL_PATTERN,

@@ -66,16 +66,8 @@ describe('files.list', () => {
     const key = stored(memory, 'alice', 'document', 1, { name: 'Überraschung – 東京 ✓.pdf', type: 'application/pdf', size: 4321 });
     const legacy = stored(memory, 'alice', null, 2, { name: 'old.png' });
     const { files } = await caller.files.list();
+    // Key order: `document/` < `fe64…` (the file from before routes).
     expect(files).toEqual([
-      {
-        key: legacy,
-        name: 'old.png',
-        size: 12,
-        contentType: 'image/png',
-        uploadedAt: '2026-01-01T00:00:02.000Z',
-        route: 'default',
-        url: expect.stringContaining(legacy),
-      },
       {
         key,
         name: 'Überraschung – 東京 ✓.pdf',
@@ -85,10 +77,30 @@ describe('files.list', () => {
         route: 'document',
         url: expect.stringContaining(key),
       },
+      {
+        key: legacy,
+        name: 'old.png',
+        size: 12,
+        contentType: 'image/png',
+        uploadedAt: '2026-01-01T00:00:02.000Z',
+        route: 'default',
+        url: expect.stringContaining(legacy),
+      },
     ]);
     const pdf = memory.downloads.find((d) => d.key === key)!.response!;
     expect(pdf.contentType).toBe('application/pdf');
     expect(reference.parse(pdf.contentDisposition)).toMatchObject({ type: 'inline', parameters: { filename: 'Überraschung – 東京 ✓.pdf' } });
+  });
+
+  it('lists a file uploaded through requestUrl and complete with the name it was uploaded with', async () => {
+    const { caller, memory } = setup();
+    const signed = await caller.upload.requestUrl({ fileName: 'Überraschung – 東京 ✓.png', contentType: 'image/png', size: 64 });
+    memory.put(signed.key, pngBytes(64), 'image/png', {});
+    const done = await caller.upload.complete({ key: signed.key });
+    const { files } = await caller.files.list();
+    expect(files).toMatchObject([{ key: done.key, name: 'Überraschung – 東京 ✓.png', size: 64, contentType: 'image/png', route: 'default' }]);
+    expect(await caller.files.delete({ key: done.key })).toEqual({ key: done.key, deleted: true });
+    expect((await caller.files.list()).files).toEqual([]);
   });
 
   it('names a file without a stored name after its key, and saves a name whose extension lies with the real one', async () => {
@@ -125,9 +137,21 @@ describe('files.list', () => {
 
   it('checks its input and names the field', async () => {
     const { caller } = setup();
-    for (const limit of [0, 101, 2.5])
-      expect(await failure(caller.files.list({ limit }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^limit: /) });
-    expect(await failure(caller.files.list({ route: '../bob' }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^route: /) });
+    // Over HTTP the error formatter makes these `limit: must be at least 1` (see trpc.ts).
+    for (const [limit, says] of [
+      [0, 'at least 1'],
+      [101, 'at most 100'],
+      [2.5, 'a whole number'],
+    ] as const) {
+      expect(await failure(caller.files.list({ limit }))).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(new RegExp(`"limit"[^]*must be ${says}`)),
+      });
+    }
+    expect(await failure(caller.files.list({ route: '../bob' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/"route"[^]*must be a route name/),
+    });
   });
 
   it('lists 50 files by default and at most 100', async () => {
