@@ -144,10 +144,8 @@ export class VersionChangedError extends Error {
   override name = 'VersionChangedError';
 }
 
-/** What an upload event tells: the file, its route and its owner. */
-export type UploadEventType = 'file.uploaded' | 'file.deleted';
-
-export interface UploadEventData {
+/** What a file event says about the file (see `UploadEvents`). */
+export interface FileEventData {
   key: string;
   route: string;
   userId: string;
@@ -156,9 +154,18 @@ export interface UploadEventData {
   contentType: string;
 }
 
-/** Delivers events to a host app; `emit` resolves once the event is queued. */
+/**
+ * Completion events for a host app (signed webhooks, delivered at least once by the server).
+ * `emit` resolves once the event is persisted; a rejection means it was not, and must never fail
+ * the caller's success (log it: the file stays uploaded or deleted).
+ */
 export interface UploadEvents {
-  emit(type: UploadEventType, data: UploadEventData): Promise<void>;
+  emit(type: 'file.uploaded' | 'file.deleted', data: FileEventData): Promise<void>;
+}
+
+/** The request's logger, for failures that must not fail the call (an event that was not persisted). */
+export interface ContextLog {
+  warn(obj: object, msg: string): void;
 }
 
 export interface Context {
@@ -177,8 +184,9 @@ export interface Context {
   ledger: QuotaLedger;
   /** Keeps the ledger true to the bucket, in the background. */
   reconciler: Reconciler;
-  /** Completion events for a host app; absent when none is configured. */
+  /** Completion events (`UPLOAD_WEBHOOK_URL`); absent when no receiver is configured. */
   events?: UploadEvents;
+  log?: ContextLog;
   /** Sets a response header (Retry-After); absent when called without HTTP. */
   setHeader?: (name: string, value: string) => void;
   now?: () => Date;

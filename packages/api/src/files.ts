@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ORIGINAL_NAME_META, type Context, type ListedObject, type User } from './context';
 import { openPosition, sealPosition } from './cursor';
 import { downloadResponse } from './download';
+import { emitFileEvent } from './file-event';
 import { parseFinalKey, routePrefix, userPrefix, userSegment } from './key';
 import { decodeOriginalName } from './original-name';
 import { EXTENSIONS, normalizeContentType } from './policy';
@@ -83,11 +84,7 @@ export async function deleteFile(ctx: Ctx, key: string) {
   await removeFromQuota(ctx, key, object.size);
   const contentType = normalizeContentType(object.contentType ?? '');
   const name = decodeOriginalName(object.metadata[ORIGINAL_NAME_META]) ?? `${parts.slug}.${parts.ext}`;
-  try {
-    await ctx.events?.emit('file.deleted', { key, route: parts.route, userId: ctx.user.id, name, size: object.size, contentType });
-  } catch (cause) {
-    // Said as it is: a retry would find no file, and so would not queue the event either.
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The file was deleted, but its file.deleted event could not be queued.', cause });
-  }
+  // Never fails the delete: the file is gone; an event that could not be persisted is logged.
+  await emitFileEvent(ctx, 'file.deleted', { key, route: parts.route, userId: ctx.user.id, name, size: object.size, contentType });
   return { key, deleted: true };
 }

@@ -7,8 +7,10 @@ export { appRouter, type AppRouter } from './router';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
 export type {
   Context,
+  ContextLog,
   CopyRequest,
   DownloadResponse,
+  FileEventData,
   ListedObject,
   ListOptions,
   ObjectPage,
@@ -16,12 +18,11 @@ export type {
   SignRequest,
   StoredObject,
   StoredPart,
-  UploadEventData,
   UploadEvents,
-  UploadEventType,
   UploadStorage,
   User,
 } from './context';
+export { emitFileEvent, fileEventData } from './file-event';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
 export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';

@@ -1,7 +1,7 @@
 import reference from 'content-disposition';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_META, type UploadEventData } from '../context';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_META, type FileEventData } from '../context';
 import { downloadName } from '../files';
 import { keyId } from '../key';
 import { defaultLimits } from '../limits';
@@ -186,7 +186,7 @@ describe('files.delete', () => {
   });
 
   it('deletes once and answers deleted: false after; the quota gets the bytes back and one event goes out', async () => {
-    const events: Array<{ type: string; data: UploadEventData }> = [];
+    const events: Array<{ type: string; data: FileEventData }> = [];
     const { caller, memory, ledger, reconciler } = setup(alice, { events: { emit: async (type, data) => void events.push({ type, data }) } });
     const key = stored(memory, 'alice', 'document', 1, { name: 'Bericht ü.pdf', type: 'application/pdf', size: 300 });
     stored(memory, 'alice', 'image', 2, { size: 50 });

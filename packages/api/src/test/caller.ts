@@ -1,4 +1,4 @@
-import type { Context, UploadEvents, User } from '../context';
+import type { Context, ContextLog, UploadEvents, User } from '../context';
 import { createCaller } from '../index';
 import { defaultLimits, type Limits } from '../limits';
 import { createMemoryLedger, createMemoryRateLimiter } from '../memory-limits';
@@ -19,7 +19,8 @@ export function setup(
     clock,
     coldWaitMs,
     events,
-  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number; events?: UploadEvents } = {},
+    log,
+  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number; events?: UploadEvents; log?: ContextLog } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
@@ -33,6 +34,7 @@ export function setup(
     policy,
     ...(store ? { store } : {}),
     ...(events ? { events } : {}),
+    ...(log ? { log } : {}),
     limits,
     limiter,
     ledger,
