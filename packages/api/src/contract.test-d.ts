@@ -39,6 +39,18 @@ describe('the upload contract', () => {
     expectTypeOf<RouterOutputs['upload']['multipart']['complete']>().toEqualTypeOf<Done>();
   });
 
+  it('lists files a page at a time and deletes by key: the fields the My files view reads', () => {
+    expectTypeOf<RouterInputs['files']['list']>().toEqualTypeOf<
+      void | { route?: string | undefined; cursor?: string | undefined; limit?: number | undefined } | undefined
+    >();
+    expectTypeOf<RouterOutputs['files']['list']>().toEqualTypeOf<{
+      files: { key: string; name: string; size: number; contentType: string; uploadedAt: string; route: string; url: string }[];
+      nextCursor: string | null;
+    }>();
+    expectTypeOf<RouterInputs['files']['delete']>().toEqualTypeOf<{ key: string }>();
+    expectTypeOf<RouterOutputs['files']['delete']>().toEqualTypeOf<{ key: string; deleted: boolean }>();
+  });
+
   it('signs in by name in development', () => {
     expectTypeOf<RouterInputs['auth']['devSignIn']>().toEqualTypeOf<{ name: string }>();
     expectTypeOf<RouterOutputs['auth']['devSignIn']['user']>().toEqualTypeOf<{ id: string; name: string }>();
@@ -54,6 +66,10 @@ describe('the upload contract', () => {
     await caller.upload.requestUrl({ contentType: 'image/png', size: 1 }).catch(() => {});
     // @ts-expect-error complete needs a key
     await caller.upload.complete({}).catch(() => {});
+    // @ts-expect-error limit is a number
+    await caller.files.list({ limit: '10' }).catch(() => {});
+    // @ts-expect-error delete needs a key
+    await caller.files.delete({}).catch(() => {});
     expectTypeOf<AppRouter['upload']['requestUrl']>().not.toBeAny();
   });
 });

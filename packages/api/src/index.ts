@@ -45,6 +45,7 @@ export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';
 export {
   createUploadSealer,
+  cursorMessage,
   declaredFields,
   declaredMetadata,
   fileMetadata,
@@ -52,6 +53,7 @@ export {
   SEAL_META,
   SEAL_PATTERN,
   sealMessage,
+  type CursorFields,
   type SealedFields,
   type UploadSealer,
 } from './seal';

@@ -84,6 +84,14 @@ export async function uncommitQuota(ctx: Ctx, key: string, size: number, ttlSeco
   await ctx.ledger.uncommit(user, key, size, reservationEnd(ctx, ttlSeconds)).catch(() => ctx.reconciler.refresh(user));
 }
 
+/** A verified file was deleted: its bytes leave the quota at once (once, however often it is deleted). */
+export async function removeFromQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+  if (ctx.limits.quotaBytes === null) return;
+  const user = await userSegment(ctx.user.id);
+  // Not removed now, the bytes only count until the next reconciliation: never fail the delete for it.
+  await ctx.ledger.remove(user, key, size, ctx.reconciler.now() + ctx.reconciler.intervalMs).catch(() => ctx.reconciler.refresh(user));
+}
+
 /** Nothing will be stored under `key` (refused or aborted): its hold goes at once. */
 export async function releaseQuota(ctx: Ctx, key: string): Promise<void> {
   if (ctx.limits.quotaBytes === null) return;

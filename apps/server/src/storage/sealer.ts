@@ -1,4 +1,4 @@
-import { MIN_SEAL_SECRET_LENGTH, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
+import { cursorMessage, MIN_SEAL_SECRET_LENGTH, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -8,14 +8,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export function createNodeSealer(secret: string): UploadSealer {
   if (secret.length < MIN_SEAL_SECRET_LENGTH) throw new Error(`the upload metadata secret must be at least ${MIN_SEAL_SECRET_LENGTH} characters`);
-  const seal = (fields: Parameters<UploadSealer['seal']>[0]) => createHmac('sha256', secret).update(sealMessage(fields)).digest('base64url');
+  const mac = (message: string) => createHmac('sha256', secret).update(message).digest('base64url');
+  const check = (message: string, given: string | undefined) => {
+    if (given === undefined || !SEAL_PATTERN.test(given)) return false;
+    return timingSafeEqual(Buffer.from(mac(message)), Buffer.from(given));
+  };
   return {
-    async seal(fields) {
-      return seal(fields);
-    },
-    async verify(fields, given) {
-      if (given === undefined || !SEAL_PATTERN.test(given)) return false;
-      return timingSafeEqual(Buffer.from(seal(fields)), Buffer.from(given));
-    },
+    seal: async (fields) => mac(sealMessage(fields)),
+    verify: async (fields, given) => check(sealMessage(fields), given),
+    sealCursor: async (fields) => mac(cursorMessage(fields)),
+    verifyCursor: async (fields, given) => check(cursorMessage(fields), given),
   };
 }
