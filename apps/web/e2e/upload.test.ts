@@ -84,7 +84,7 @@ describe('the SPA in Chromium, end to end', () => {
 
     const keys = await listKeys(stack.admin, stack.bucket);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^uploads\/dev-grace\/[0-9a-f]{32}-sunset\.png$/);
+    expect(keys[0]).toMatch(/^uploads\/dev-grace\/default\/[0-9a-f]{32}-sunset\.png$/);
     expect((await getBytes(stack.admin, stack.bucket, keys[0]!)).equals(png)).toBe(true);
     // The file went straight to the store, never through the API server.
     const staged = keys[0]!.replace(/^uploads\//, 'staging/');

@@ -30,6 +30,12 @@ export interface StoredPart {
 /** Object metadata that the signed request carries, so `complete` can re-check it without state. */
 export const DECLARED_SIZE_META = 'declared-size';
 export const DECLARED_TYPE_META = 'declared-type';
+/** The route an upload was signed for; sealed, and kept on the final file. */
+export const ROUTE_META = 'route';
+/** The original file name, `encodeOriginalName`d (base64url of UTF-8); sealed, and kept on the final file. */
+export const ORIGINAL_NAME_META = 'original-name';
+/** What the route's `authorize` returned (base64url JSON), when anything; sealed, and kept on the final file. */
+export const ROUTE_DATA_META = 'route-data';
 
 export interface SignRequest {
   key: string;

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { completeUpload, downloadLink } from '../complete';
-import { generateKey } from '../key';
+import { DEFAULT_ROUTE, generateKey } from '../key';
+import { encodeOriginalName } from '../original-name';
 import { checkFile, defaultStoreCapabilities, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { releaseQuota, reserveQuota } from '../quota';
 import { declaredMetadata } from '../seal';
@@ -50,7 +51,7 @@ export const uploadRouter = router({
         message: violation.message,
       });
     }
-    const key = await generateKey(ctx.user.id, input.fileName, contentType);
+    const key = await generateKey(ctx.user.id, DEFAULT_ROUTE, input.fileName, contentType, ctx.now?.().getTime());
     await reserveQuota(ctx, key, input.size);
     const expiresIn = ctx.policy.urlTtlSeconds;
     const now = ctx.now?.() ?? new Date();
@@ -60,7 +61,13 @@ export const uploadRouter = router({
       contentType,
       size: input.size,
       expiresIn,
-      metadata: await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType }),
+      metadata: await declaredMetadata(ctx.storage.sealer, {
+        key,
+        size: input.size,
+        contentType,
+        route: DEFAULT_ROUTE,
+        originalName: encodeOriginalName(input.fileName),
+      }),
     };
     try {
       if (input.method === 'POST') {

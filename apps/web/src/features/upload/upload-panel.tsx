@@ -1,16 +1,31 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
+import { BatchBar } from './batch-bar';
 import { DropZone } from './drop-zone';
 import { FileRow } from './file-row';
+import { LiveStatus } from './live-status';
 import { ResumeList } from './resume-list';
+import { useBatch } from './use-batch';
+import { usePaste } from './use-paste';
+import { useRowFocus } from './use-row-focus';
 import { useUploads } from './use-uploads';
 
-/** Pick or drop files; each is checked against the server's policy, then uploaded straight to the store. */
+const ACTIVE = new Set(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
+
+/** Pick, drop or paste files; each is checked against the server's policy, then uploaded straight to the store. */
 export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) {
   // The shared default applies until the server's own numbers arrive.
   const policy = trpc.upload.policy.useQuery().data ?? defaultUploadPolicy;
   const uploads = useUploads(policy, { onUnauthorized });
+  const batch = useBatch(uploads.items);
+  const cancelAll = () => uploads.items.filter((item) => ACTIVE.has(item.status)).forEach((item) => uploads.cancel(item.id));
+  const panel = useRef<HTMLElement>(null);
+  const focus = useRowFocus(
+    uploads.items.map((item) => item.id),
+    useCallback(() => panel.current?.querySelector<HTMLElement>('input[type=file]'), []),
+  );
+  usePaste(uploads.add);
 
   // Once the page is idle, load the multipart code and start its hashing worker: the first large
   // file then starts at once, and none of it weighs on the first paint.
@@ -21,26 +36,38 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
   }, []);
 
   return (
-    <section className="card">
+    <section className="card" ref={panel} aria-labelledby="upload-heading">
+      <h2 id="upload-heading">Upload</h2>
       <DropZone
         accept={policy.allowedTypes.join(',')}
         onFiles={uploads.add}
         hint={`${describeTypes(policy.allowedTypes)}, up to ${formatBytes(policy.maxBytes)} each.`}
       />
+      <LiveStatus items={uploads.items} />
       <ResumeList records={uploads.resumables} onResume={uploads.resumeFrom} onDiscard={(r) => void uploads.discard(r)} />
-      <ul className="file-list">
-        {uploads.items.map((item) => (
-          <FileRow
-            key={item.id}
-            item={item}
-            onCancel={() => uploads.cancel(item.id)}
-            onPause={() => uploads.pause(item.id)}
-            onResume={() => uploads.resume(item.id)}
-            onRetry={() => uploads.retry(item)}
-            onDismiss={() => uploads.dismiss(item.id)}
-          />
-        ))}
-      </ul>
+      <BatchBar batch={batch} active={batch.active > 0} onCancelAll={cancelAll} />
+      {uploads.items.length > 0 && (
+        <ul className="file-list" aria-label="Uploads">
+          {uploads.items.map((item) => (
+            <FileRow
+              key={item.id}
+              ref={focus.refFor(item.id)}
+              item={item}
+              onCancel={() => uploads.cancel(item.id)}
+              onPause={() => uploads.pause(item.id)}
+              onResume={() => uploads.resume(item.id)}
+              onRetry={() => {
+                focus.retrying(item.id);
+                uploads.retry(item);
+              }}
+              onDismiss={() => {
+                focus.removing(item.id);
+                uploads.dismiss(item.id);
+              }}
+            />
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -1,0 +1,2 @@
+/** React bindings over `@app/upload-client`. */
+export {};
