@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileEventData } from '../context';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_META } from '../context';
 import { encodeOriginalName } from '../original-name';
+import { defaultUploadPolicy, GiB, MiB } from '../policy';
 import { fileEventData } from '../file-event';
 import { finalKeyOf } from '../key';
 import { alice, pngBytes, setup } from '../test/caller';
@@ -54,6 +55,21 @@ describe('file.uploaded from complete', () => {
       size: 9,
       contentType: 'application/pdf',
     });
+  });
+
+  it('is emitted by upload.multipart.complete too, once the parts are a final file', async () => {
+    const r = recorder();
+    const ctx = setup(alice, { events: r.events, log: r.log, policy: { ...defaultUploadPolicy, maxBytes: GiB } });
+    const size = 10 * MiB;
+    const started = await ctx.caller.upload.multipart.start({ fileName: 'Long clip.png', contentType: 'image/png', size });
+    const body = pngBytes(size);
+    for (let n = 1; n <= started.partCount; n++) ctx.memory.putPart(started.uploadId, n, body.subarray((n - 1) * started.partSize, n * started.partSize));
+    const { parts } = await ctx.caller.upload.multipart.listParts({ key: started.key, uploadId: started.uploadId });
+    expect(r.emitted).toEqual([]);
+    await ctx.caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })) });
+    expect(r.emitted).toEqual([
+      { type: 'file.uploaded', data: { key: finalKeyOf(started.key), route: 'default', userId: 'alice', name: 'Long clip.png', size, contentType: 'image/png' } },
+    ]);
   });
 
   it('is not emitted for a file that was refused', async () => {
