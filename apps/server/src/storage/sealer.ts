@@ -1,5 +1,5 @@
 import { MIN_SEAL_SECRET_LENGTH, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /**
  * The upload sealer of @app/api (same message, same HMAC-SHA256, same encoding) on node:crypto:
@@ -8,7 +8,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export function createNodeSealer(secret: string): UploadSealer {
   if (secret.length < MIN_SEAL_SECRET_LENGTH) throw new Error(`the upload metadata secret must be at least ${MIN_SEAL_SECRET_LENGTH} characters`);
-  const seal = (fields: Parameters<UploadSealer['seal']>[0]) => createHmac('sha256', secret).update(sealMessage(fields)).digest('base64url');
+  // A key object, made once: a string key is converted again on every HMAC.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const seal = (fields: Parameters<UploadSealer['seal']>[0]) => createHmac('sha256', key).update(sealMessage(fields)).digest('base64url');
   return {
     async seal(fields) {
       return seal(fields);
