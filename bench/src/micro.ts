@@ -30,7 +30,7 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   const header = `Bearer ${signJwt('bench-user')}`;
   const body = JSON.parse(REQUEST_URL_BODY) as { fileName: string; contentType: string; size: number };
   const request: SignRequest = {
-    key: 'staging/bench/0123456789abcdef0123456789abcdef-clip.mp4',
+    key: 'staging/bench/default/0123456789abcdef0123456789abcdef-clip.mp4',
     contentType: body.contentType,
     size: body.size,
     expiresIn: 300,
@@ -39,7 +39,7 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   const blocks: Array<[string, () => unknown]> = [
     ['JSON.parse + zod requestUrlInput', () => requestUrlInput.parse(JSON.parse(REQUEST_URL_BODY))],
     ['auth.verify (HS256 JWT)', () => auth.verify(header)],
-    ['generateKey', () => generateKey('bench-user', body.fileName, body.contentType)],
+    ['generateKey', () => generateKey('bench-user', 'default', body.fileName, body.contentType)],
     ['storage.presignPut (product adapter)', () => storage.presignPut(request)],
   ];
   const samples = new Map<string, number[]>(blocks.map(([name]) => [name, []]));

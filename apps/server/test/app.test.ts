@@ -36,9 +36,9 @@ describe('the API over HTTP (app.inject, real S3)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.data.method).toBe('PUT');
-    expect(res.data.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
+    expect(res.data.key).toMatch(/^staging\/alice\/default\/[0-9a-f]{32}-cat\.png$/);
     expect(new URL(res.data.url).searchParams.get('X-Amz-SignedHeaders')).toBe(
-      'content-length;content-type;host;x-amz-meta-declared-size;x-amz-meta-declared-type;x-amz-meta-upload-seal',
+      'content-length;content-type;host;x-amz-meta-declared-size;x-amz-meta-declared-type;x-amz-meta-original-name;x-amz-meta-route;x-amz-meta-upload-seal',
     );
     expect(Date.parse(res.data.expiresAt) - Date.now()).toBeGreaterThan(290_000);
   });

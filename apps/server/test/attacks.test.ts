@@ -89,7 +89,7 @@ describe('attack suite', () => {
       async (fileName) =>
         unchanged(async () => {
           const target = await sign({ fileName, contentType: 'image/png', size: 10 });
-          expect(target.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-[a-z0-9-]+\.png$/);
+          expect(target.key).toMatch(/^staging\/alice\/default\/[0-9a-f]{32}-[a-z0-9-]+\.png$/);
         }),
     );
 
@@ -103,7 +103,7 @@ describe('attack suite', () => {
 
     it('completing a key never issued is NOT_FOUND', async () =>
       unchanged(async () => {
-        const res = await api('upload.complete', { key: `staging/alice/${'a'.repeat(32)}-never.png` }, alice);
+        const res = await api('upload.complete', { key: `staging/alice/default/${'a'.repeat(32)}-never.png` }, alice);
         expect(res.status).toBe(404);
       }));
 
@@ -197,7 +197,7 @@ describe('attack suite', () => {
       ['LIST', (_key: string) => ({ method: 'GET', path: '?list-type=2' })],
     ])('anonymous %s on the bucket', async (_name, make) =>
       unchanged(async () => {
-        const { method, body, path } = make(`uploads/alice/${'c'.repeat(32)}-x.png`) as { method: string; body?: Buffer; path: string };
+        const { method, body, path } = make(`uploads/alice/default/${'c'.repeat(32)}-x.png`) as { method: string; body?: Buffer; path: string };
         const target = path === '' ? `${t.env.S3_ENDPOINT}/${t.bucket}/${finalKey}` : `${t.env.S3_ENDPOINT}/${t.bucket}/${path}`;
         const res = await fetch(target, { method, body });
         expect(res.status).toBe(403);
@@ -483,7 +483,8 @@ describe('attack suite', () => {
       expect(head.ContentDisposition).toBeUndefined();
       expect(head.CacheControl).toBeUndefined();
       expect(head.WebsiteRedirectLocation).toBeUndefined();
-      expect(Object.keys(head.Metadata ?? {}).sort()).toEqual(['declared-size', 'declared-type']);
+      expect(Object.keys(head.Metadata ?? {}).sort()).toEqual(['declared-size', 'declared-type', 'original-name', 'route']);
+      expect(head.Metadata?.route).toBe('default');
       expect((await t.admin.send(new GetObjectTaggingCommand({ Bucket: t.bucket, Key: done.data.key }))).TagSet ?? []).toEqual([]);
       const link = await fetch(done.data.url);
       expect(link.status).toBe(200);

@@ -1,15 +1,26 @@
-import { createUploadSealer } from '@app/api';
+import { createUploadSealer, encodeOriginalName } from '@app/api';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createNodeSealer } from '../src/storage/sealer';
 
 const secret = 'server-sealer-test-secret-0123456789abcdef';
-const fields = { key: 'staging/h-0123456789/0123456789abcdef0123456789abcdef-é.png', size: 5 * 1024 ** 3, contentType: 'image/png' };
+const fields = {
+  key: 'staging/h-0123456789/photo/0123456789abcdef0123456789abcdef-e.png',
+  size: 5 * 1024 ** 3,
+  contentType: 'image/png',
+  route: 'photo',
+  originalName: encodeOriginalName('é.png'),
+  routeData: 'eyJhIjoxfQ',
+};
 
 describe("the server's upload sealer (node:crypto)", () => {
   it('gives the seal of node:crypto HMAC-SHA256 and of the Web Crypto sealer, which verifies it', async () => {
     const seal = await createNodeSealer(secret).seal(fields);
-    expect(seal).toBe(createHmac('sha256', secret).update(`v1\n${fields.key}\n${fields.size}\n${fields.contentType}`).digest('base64url'));
+    expect(seal).toBe(
+      createHmac('sha256', secret)
+        .update(`v2\n${fields.key}\n${fields.size}\n${fields.contentType}\n${fields.route}\n${fields.originalName}\n${fields.routeData}`)
+        .digest('base64url'),
+    );
     expect(seal).toBe(await createUploadSealer(secret).seal(fields));
     expect(await createUploadSealer(secret).verify(fields, seal)).toBe(true);
   });
@@ -22,6 +33,9 @@ describe("the server's upload sealer (node:crypto)", () => {
       { ...fields, key: `${fields.key}x` },
       { ...fields, size: fields.size - 1 },
       { ...fields, contentType: 'image/gif' },
+      { ...fields, route: 'avatar' },
+      { ...fields, originalName: encodeOriginalName('e.png') },
+      { ...fields, routeData: '' },
     ]) {
       expect(await sealer.verify(other, seal)).toBe(false);
     }

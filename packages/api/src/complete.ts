@@ -1,26 +1,26 @@
 import { TRPCError } from '@trpc/server';
 import { bytesToCheck, checkContent } from './content';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, type Context, type StoredObject, type User } from './context';
+import { ObjectUnreadableError, type Context, type StoredObject, type User } from './context';
 import { downloadResponse } from './download';
 import { finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
 import { checkFile, formatBytes, normalizeContentType } from './policy';
 import { commitQuota, releaseQuota, uncommitQuota } from './quota';
-import { SEAL_META } from './seal';
+import { declaredFields, fileMetadata, SEAL_META } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
 
 /** Why a staged object is not what was signed and allowed, or null. */
 async function problemWith(ctx: Ctx, key: string, object: StoredObject): Promise<string | null> {
-  const declaredSize = Number(object.metadata[DECLARED_SIZE_META]);
-  const declaredType = object.metadata[DECLARED_TYPE_META] ?? '';
+  const declared = declaredFields(key, object.metadata);
+  const { size: declaredSize, contentType: declaredType } = declared;
   const storedType = normalizeContentType(object.contentType ?? '');
   if (object.size !== declaredSize) {
     return `its size is ${formatBytes(object.size)} but ${formatBytes(declaredSize)} was signed`;
   }
   if (storedType !== declaredType) return `its type is "${storedType}" but "${declaredType}" was signed`;
   // Declared size and type are only worth something if they were signed for this very key.
-  const sealed = await ctx.storage.sealer.verify({ key, size: declaredSize, contentType: declaredType }, object.metadata[SEAL_META]);
+  const sealed = await ctx.storage.sealer.verify(declared, object.metadata[SEAL_META]);
   if (!sealed) return 'it did not arrive through the upload link issued for this key (it carries metadata signed for another file, or none)';
   const policy = checkFile(ctx.policy, { type: storedType, size: object.size });
   if (policy) return policy.message;
@@ -118,7 +118,7 @@ async function verifyAndPromote(ctx: Ctx, key: string) {
   // The final object gets the signed type and our metadata only: nothing the uploader added to the
   // request (Content-Disposition, Cache-Control, x-amz-meta-*, tags, a website redirect) survives.
   const declaredType = normalizeContentType(staged.contentType ?? '');
-  const metadata = { [DECLARED_SIZE_META]: String(staged.size), [DECLARED_TYPE_META]: declaredType };
+  const metadata = fileMetadata({ ...declaredFields(key, staged.metadata), size: staged.size, contentType: declaredType });
   try {
     await callStorage(() => ctx.storage.copyObject({ source: key, target: finalKey, etag: staged.etag, size: staged.size, contentType: declaredType, metadata }));
   } catch (error) {

@@ -5,10 +5,36 @@ import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
-export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
-export { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, VersionChangedError } from './context';
+export type {
+  Context,
+  ContextLog,
+  CopyRequest,
+  DownloadResponse,
+  FileEventData,
+  PartRequest,
+  SignRequest,
+  StoredObject,
+  StoredPart,
+  UploadEvents,
+  UploadStorage,
+  User,
+} from './context';
+export { emitFileEvent, fileEventData } from './file-event';
+export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
+export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';
-export { createUploadSealer, declaredMetadata, MIN_SEAL_SECRET_LENGTH, SEAL_META, SEAL_PATTERN, sealMessage, type SealedFields, type UploadSealer } from './seal';
+export {
+  createUploadSealer,
+  declaredFields,
+  declaredMetadata,
+  fileMetadata,
+  MIN_SEAL_SECRET_LENGTH,
+  SEAL_META,
+  SEAL_PATTERN,
+  sealMessage,
+  type SealedFields,
+  type UploadSealer,
+} from './seal';
 export * from './key';
 export * from './limits';
 export * from './ledger';

@@ -2,7 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { assertOwnStagedKey, completeUpload } from './complete';
 import type { Context, StoredPart, User } from './context';
-import { finalKeyOf, generateKey } from './key';
+import { DEFAULT_ROUTE, finalKeyOf, generateKey } from './key';
+import { encodeOriginalName } from './original-name';
 import { partLength, planParts } from './part-plan';
 import { checkFile, normalizeContentType } from './policy';
 import { releaseQuota, reserveQuota } from './quota';
@@ -46,10 +47,16 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
   if (violation) {
     throw new TRPCError({ code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: violation.message });
   }
-  const key = await generateKey(ctx.user.id, input.fileName, contentType);
+  const key = await generateKey(ctx.user.id, DEFAULT_ROUTE, input.fileName, contentType, ctx.now?.().getTime());
   // The planned size is held from the start: every part's URL is covered before it is signed.
   await reserveQuota(ctx, key, input.size);
-  const metadata = await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType });
+  const metadata = await declaredMetadata(ctx.storage.sealer, {
+    key,
+    size: input.size,
+    contentType,
+    route: DEFAULT_ROUTE,
+    originalName: encodeOriginalName(input.fileName),
+  });
   const plan = planParts(input.size);
   let uploadId: string | undefined;
   try {

@@ -6,6 +6,7 @@ import { defaultLimits } from './limits';
 import { createMemoryLedger } from './memory-limits';
 import { defaultUploadPolicy, GiB, MiB } from './policy';
 import { RESERVATION_MARGIN_MS } from './quota';
+import { encodeOriginalName } from './original-name';
 import { declaredMetadata } from './seal';
 import { pngBytes, setup } from './test/caller';
 
@@ -123,10 +124,12 @@ describe('the quota under concurrency (issue 10, finding 4; quota 20 MiB)', () =
 
   it('4 parallel completes of 7 MiB staged files nothing held: 2 promoted, 20 MiB never exceeded', async () => {
     const { caller, memory } = setup(undefined, { limits });
-    const keys = Array.from({ length: 4 }, (_, i) => `staging/alice/${String(i).repeat(32)}-a.png`);
+    const keys = Array.from({ length: 4 }, (_, i) => `staging/alice/default/${String(i).repeat(32)}-a.png`);
     // Sealed as the server would have signed them (on another instance, without a quota).
-    for (const key of keys)
-      memory.put(key, pngBytes(7 * MiB), 'image/png', await declaredMetadata(memory.storage.sealer, { key, size: 7 * MiB, contentType: 'image/png' }));
+    for (const key of keys) {
+      const fields = { key, size: 7 * MiB, contentType: 'image/png', route: 'default', originalName: encodeOriginalName('a.png') };
+      memory.put(key, pngBytes(7 * MiB), 'image/png', await declaredMetadata(memory.storage.sealer, fields));
+    }
     const codes = await Promise.all(keys.map((key) => codeOf(caller.upload.complete({ key }))));
     expect(codes.sort()).toEqual(['OK', 'OK', 'PAYLOAD_TOO_LARGE', 'PAYLOAD_TOO_LARGE']);
     expect(inStore(memory)).toBe(14 * MiB);

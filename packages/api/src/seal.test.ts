@@ -1,14 +1,32 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createUploadSealer } from './seal';
+import { encodeOriginalName } from './original-name';
+import { createUploadSealer, declaredFields, declaredMetadata } from './seal';
 
 const secret = 'a-test-secret-of-at-least-32-characters!';
-const fields = { key: 'staging/alice/0123456789abcdef0123456789abcdef-cat.png', size: 1234, contentType: 'image/png' };
+const fields = {
+  key: 'staging/alice/image/0123456789abcdef0123456789abcdef-cat.png',
+  size: 1234,
+  contentType: 'image/png',
+  route: 'image',
+  originalName: encodeOriginalName('Cät 🐱.png'),
+};
 
 describe('upload seal', () => {
-  it('is the HMAC-SHA256 of version, key, size and type, as node:crypto computes it', async () => {
-    const reference = createHmac('sha256', secret).update(`v1\n${fields.key}\n1234\nimage/png`).digest('base64url');
+  it('is the HMAC-SHA256 of version, key, size, type, route, name and route data, as node:crypto computes it', async () => {
+    const reference = createHmac('sha256', secret).update(`v2\n${fields.key}\n1234\nimage/png\nimage\n${fields.originalName}\n`).digest('base64url');
     expect(await createUploadSealer(secret).seal(fields)).toBe(reference);
+    const withData = createHmac('sha256', secret).update(`v2\n${fields.key}\n1234\nimage/png\nimage\n${fields.originalName}\neyJ0ZWFtIjoxfQ`).digest('base64url');
+    expect(await createUploadSealer(secret).seal({ ...fields, routeData: 'eyJ0ZWFtIjoxfQ' })).toBe(withData);
+  });
+
+  it('reads back from the metadata it declares', async () => {
+    const sealer = createUploadSealer(secret);
+    const metadata = await declaredMetadata(sealer, fields);
+    expect(metadata).toMatchObject({ 'declared-size': '1234', 'declared-type': 'image/png', route: 'image', 'original-name': fields.originalName });
+    expect(await sealer.verify(declaredFields(fields.key, metadata), metadata['upload-seal'])).toBe(true);
+    expect(await sealer.verify(declaredFields(fields.key, { ...metadata, route: 'avatar' }), metadata['upload-seal'])).toBe(false);
+    expect(await sealer.verify(declaredFields(fields.key, { ...metadata, 'route-data': 'e30' }), metadata['upload-seal'])).toBe(false);
   });
 
   it('verifies its own seal and nothing else', async () => {
@@ -19,6 +37,9 @@ describe('upload seal', () => {
       { ...fields, key: fields.key.replace('alice', 'bob') },
       { ...fields, size: 1235 },
       { ...fields, contentType: 'image/jpeg' },
+      { ...fields, route: 'avatar' },
+      { ...fields, originalName: encodeOriginalName('Cat 🐱.png') },
+      { ...fields, routeData: 'e30' },
     ]) {
       expect(await sealer.verify(other, seal)).toBe(false);
     }

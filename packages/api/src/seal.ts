@@ -6,7 +6,7 @@
  * file's metadata along) carries no seal, or one made for another key, and is refused.
  * Web Crypto only: this module is safe in the browser and in Node 20.
  */
-import { DECLARED_SIZE_META, DECLARED_TYPE_META } from './context';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_DATA_META, ROUTE_META } from './context';
 
 /** Object metadata that carries the seal (`x-amz-meta-upload-seal`). */
 export const SEAL_META = 'upload-seal';
@@ -16,6 +16,12 @@ export interface SealedFields {
   key: string;
   size: number;
   contentType: string;
+  /** The route the upload was signed for: its rules apply at `complete`. */
+  route: string;
+  /** The original file name, encoded (`encodeOriginalName`). */
+  originalName: string;
+  /** What the route's `authorize` returned, encoded (base64url JSON); '' or absent: nothing. */
+  routeData?: string | undefined;
 }
 
 export interface UploadSealer {
@@ -29,10 +35,12 @@ export interface UploadSealer {
 export const MIN_SEAL_SECRET_LENGTH = 32;
 
 /**
- * What is MACed. Version first, one field a line: a key cannot contain a newline (keys are
- * generated), so no two field sets give the same message.
+ * What is MACed. Version first, one field a line: no field can contain a newline (keys are
+ * generated, the type is an allowed one, the route a route name, the others base64url), so no two
+ * field sets give the same message.
  */
-export const sealMessage = ({ key, size, contentType }: SealedFields) => `v1\n${key}\n${size}\n${contentType}`;
+export const sealMessage = ({ key, size, contentType, route, originalName, routeData }: SealedFields) =>
+  `v2\n${key}\n${size}\n${contentType}\n${route}\n${originalName}\n${routeData ?? ''}`;
 
 /** A seal is a base64url HMAC-SHA256, without padding: 43 characters. */
 export const SEAL_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -71,11 +79,31 @@ export function createUploadSealer(secret: string): UploadSealer {
   };
 }
 
-/** The metadata signed into an upload: its declared size and type, and their seal to the key. */
-export async function declaredMetadata(sealer: UploadSealer, fields: SealedFields): Promise<Record<string, string>> {
-  return {
+/** The metadata kept on a file (staged and final): declared size and type, route, original name, route data. */
+export function fileMetadata(fields: SealedFields): Record<string, string> {
+  const metadata: Record<string, string> = {
     [DECLARED_SIZE_META]: String(fields.size),
     [DECLARED_TYPE_META]: fields.contentType,
-    [SEAL_META]: await sealer.seal(fields),
+    [ROUTE_META]: fields.route,
+    [ORIGINAL_NAME_META]: fields.originalName,
+  };
+  if (fields.routeData) metadata[ROUTE_DATA_META] = fields.routeData;
+  return metadata;
+}
+
+/** The metadata signed into an upload: `fileMetadata` and its seal to the key. */
+export async function declaredMetadata(sealer: UploadSealer, fields: SealedFields): Promise<Record<string, string>> {
+  return { ...fileMetadata(fields), [SEAL_META]: await sealer.seal(fields) };
+}
+
+/** The fields a stored object's metadata declares, for `verify` against its seal. */
+export function declaredFields(key: string, metadata: Record<string, string>): SealedFields {
+  return {
+    key,
+    size: Number(metadata[DECLARED_SIZE_META]),
+    contentType: metadata[DECLARED_TYPE_META] ?? '',
+    route: metadata[ROUTE_META] ?? '',
+    originalName: metadata[ORIGINAL_NAME_META] ?? '',
+    routeData: metadata[ROUTE_DATA_META] ?? '',
   };
 }

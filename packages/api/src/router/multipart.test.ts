@@ -37,7 +37,7 @@ describe('upload.multipart', () => {
     const { caller, memory } = setup(undefined, { policy: bigPolicy, limits: { ...defaultLimits, quotaBytes: null } });
     const small = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
     expect(small).toMatchObject({ partSize: 38 * MiB, partCount: 8 });
-    expect(small.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-a\.mp4$/);
+    expect(small.key).toMatch(/^staging\/alice\/default\/[0-9a-f]{32}-a\.mp4$/);
     const huge = await caller.upload.multipart.start({ fileName: 'b.mp4', contentType: 'video/mp4', size: 15 * GiB });
     expect(huge).toMatchObject({ partSize: 64 * MiB, partCount: 240 });
     expect(await memory.storage.getJson(manifestKey(small.key))).toEqual({ uploadId: small.uploadId, size: 300 * MiB, partSize: 38 * MiB, partCount: 8 });

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError } from '../context';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ObjectUnreadableError, ORIGINAL_NAME_META, ROUTE_META } from '../context';
+import { encodeOriginalName } from '../original-name';
 import { declaredMetadata, SEAL_META } from '../seal';
 import { FINAL_KEY_PATTERN, finalKeyOf, STAGED_KEY_PATTERN } from '../key';
 import { defaultLimits } from '../limits';
@@ -29,14 +30,23 @@ describe('upload.requestUrl', () => {
     expect(out.method).toBe('PUT');
     if (out.method !== 'PUT') return;
     expect(out.key).toMatch(STAGED_KEY_PATTERN);
-    expect(out.key).toMatch(/^staging\/alice\/[0-9a-f]{32}-cat\.png$/);
+    expect(out.key).toMatch(/^staging\/alice\/default\/[0-9a-f]{32}-cat\.png$/);
     expect(out.headers['Content-Type']).toBe('image/png');
     expect(out.expiresAt).toBe('2026-01-01T00:05:00.000Z');
     expect(memory.signed).toEqual([
-      { method: 'PUT', key: out.key, contentType: 'image/png', size: 1234, expiresIn: 300, metadata: { ...meta(1234), [SEAL_META]: expect.any(String) } },
+      {
+        method: 'PUT',
+        key: out.key,
+        contentType: 'image/png',
+        size: 1234,
+        expiresIn: 300,
+        metadata: { ...meta(1234), [ROUTE_META]: 'default', [ORIGINAL_NAME_META]: encodeOriginalName('cat.png'), [SEAL_META]: expect.any(String) },
+      },
     ]);
     const seal = memory.signed[0]!.metadata[SEAL_META];
-    expect(await memory.storage.sealer.verify({ key: out.key, size: 1234, contentType: 'image/png' }, seal)).toBe(true);
+    const sealed = { key: out.key, size: 1234, contentType: 'image/png', route: 'default', originalName: encodeOriginalName('cat.png') };
+    expect(await memory.storage.sealer.verify(sealed, seal)).toBe(true);
+    expect(await memory.storage.sealer.verify({ ...sealed, route: 'avatar' }, seal)).toBe(false);
   });
 
   it('signs a POST form when asked', async () => {
@@ -196,7 +206,17 @@ describe('upload.complete', () => {
   it('promotes with the signed type and only its own metadata, whatever the staged object carried', async () => {
     const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', { ...meta(1234), evil: 'x' });
     await caller.upload.complete({ key });
-    expect(memory.objects.get(finalKeyOf(key))).toMatchObject({ contentType: 'image/png', metadata: meta(1234) });
+    expect(memory.objects.get(finalKeyOf(key))).toMatchObject({ contentType: 'image/png' });
+    expect(memory.objects.get(finalKeyOf(key))?.metadata).toEqual({ ...meta(1234), [ROUTE_META]: 'default', [ORIGINAL_NAME_META]: encodeOriginalName('cat.png') });
+  });
+
+  it('refuses a staged file whose route or original name was changed after signing', async () => {
+    const changes: Array<Record<string, string>> = [{ [ROUTE_META]: 'avatar' }, { [ORIGINAL_NAME_META]: encodeOriginalName('other.png') }, { 'route-data': 'e30' }];
+    for (const change of changes) {
+      const { caller, key, memory } = await uploaded(pngBytes(1234), 'image/png', { ...meta(1234), ...change });
+      expect((await failure(caller.upload.complete({ key }))).message).toMatch(/did not arrive through the upload link/);
+      expect(memory.objects.size).toBe(0);
+    }
   });
 
   it('links to images inline and to other types as attachments', async () => {
@@ -237,11 +257,12 @@ describe('upload.complete', () => {
 
   it('refuses keys that climb out of the prefix or are not staging keys', async () => {
     const { caller } = setup();
-    for (const key of ['staging/alice/../bob/x.png', 'staging/alice/%2F..%2Fbob.png', 'staging/alice/x']) {
+    for (const key of ['staging/alice/../bob/x.png', 'staging/alice/%2F..%2Fbob.png', 'staging/alice/x', `staging/alice/${'a'.repeat(32)}-x.png`]) {
       expect((await failure(caller.upload.complete({ key }))).code).toBe('BAD_REQUEST');
     }
     expect((await failure(caller.upload.complete({ key: 'staging/alicex/0.png' }))).code).toBe('FORBIDDEN');
     expect((await failure(caller.upload.complete({ key: `uploads/alice/${'a'.repeat(32)}-x.png` }))).code).toBe('FORBIDDEN');
+    expect((await failure(caller.upload.complete({ key: `uploads/alice/default/${'a'.repeat(32)}-x.png` }))).code).toBe('FORBIDDEN');
   });
 
   it('answers NOT_FOUND when nothing was uploaded', async () => {
@@ -253,8 +274,9 @@ describe('upload.complete', () => {
   it('counts what the bucket holds for a user it never saw, and refuses a file that no longer fits', async () => {
     const ctx = setup(alice, { limits: { ...defaultLimits, quotaBytes: 2000 } });
     // Staged before this ledger existed (a restart): nothing holds it, the bucket count finds it.
-    const key = `staging/alice/${'a'.repeat(32)}-cat.png`;
-    ctx.memory.put(key, pngBytes(1234), 'image/png', await declaredMetadata(ctx.memory.storage.sealer, { key, size: 1234, contentType: 'image/png' }));
+    const key = `staging/alice/default/${'a'.repeat(32)}-cat.png`;
+    const fields = { key, size: 1234, contentType: 'image/png', route: 'default', originalName: encodeOriginalName('cat.png') };
+    ctx.memory.put(key, pngBytes(1234), 'image/png', await declaredMetadata(ctx.memory.storage.sealer, fields));
     ctx.memory.put(`uploads/alice/${'b'.repeat(32)}-old.png`, pngBytes(1000), 'image/png', meta(1000));
     expect((await failure(ctx.caller.upload.complete({ key }))).code).toBe('PAYLOAD_TOO_LARGE');
     expect(ctx.memory.objects.has(key)).toBe(false);

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { completeUpload, downloadLink } from '../complete';
-import { generateKey } from '../key';
+import { DEFAULT_ROUTE, generateKey } from '../key';
+import { encodeOriginalName } from '../original-name';
 import { checkFile, defaultStoreCapabilities, formatBytes, normalizeContentType, SINGLE_PUT_MAX_BYTES } from '../policy';
 import { releaseQuota, reserveQuota } from '../quota';
 import { declaredMetadata } from '../seal';
@@ -9,6 +10,7 @@ import { completeInput, completeOutput, policyOutput, requestUrlInput, type Requ
 import { callStorage } from '../storage-error';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 import { multipartRouter } from './multipart';
+import { emitFileEvent, fileEventData } from '../file-event';
 
 export const uploadRouter = router({
   /** The effective policy, so the browser checks files with the server's numbers. */
@@ -49,7 +51,7 @@ export const uploadRouter = router({
         message: violation.message,
       });
     }
-    const key = await generateKey(ctx.user.id, input.fileName, contentType);
+    const key = await generateKey(ctx.user.id, DEFAULT_ROUTE, input.fileName, contentType, ctx.now?.().getTime());
     await reserveQuota(ctx, key, input.size);
     const expiresIn = ctx.policy.urlTtlSeconds;
     const now = ctx.now?.() ?? new Date();
@@ -59,7 +61,13 @@ export const uploadRouter = router({
       contentType,
       size: input.size,
       expiresIn,
-      metadata: await declaredMetadata(ctx.storage.sealer, { key, size: input.size, contentType }),
+      metadata: await declaredMetadata(ctx.storage.sealer, {
+        key,
+        size: input.size,
+        contentType,
+        route: DEFAULT_ROUTE,
+        originalName: encodeOriginalName(input.fileName),
+      }),
     };
     try {
       if (input.method === 'POST') {
@@ -81,6 +89,7 @@ export const uploadRouter = router({
     .mutation(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'complete');
       const { key, object } = await completeUpload(ctx, input.key);
+      await emitFileEvent(ctx, 'file.uploaded', fileEventData(ctx.user, key, object));
       return downloadLink(ctx, key, object);
     }),
 

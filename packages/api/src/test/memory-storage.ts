@@ -1,6 +1,6 @@
 import { VersionChangedError, type DownloadResponse, type SignRequest, type StoredObject, type UploadStorage } from '../context';
 import type { UsageSource } from '../ledger';
-import { createUploadSealer, SEAL_META } from '../seal';
+import { createUploadSealer } from '../seal';
 
 /** The secret of router tests' sealer. */
 export const TEST_SEAL_SECRET = 'router-tests-upload-metadata-secret-0123456789';
@@ -20,7 +20,7 @@ export function memoryStorage() {
   const partUrls: Array<{ partNumber: number; size: number; contentMd5?: string | undefined }> = [];
   const signed: Array<SignRequest & { method: 'PUT' | 'POST' }> = [];
   const downloads: Array<{ key: string; response: DownloadResponse | undefined }> = [];
-  const seals = new Map<string, string>();
+  const signedMetadata = new Map<string, Record<string, string>>();
   const asked: string[] = [];
   const scans: string[] = [];
   let failing: Error | null = null;
@@ -40,13 +40,13 @@ export function memoryStorage() {
     async presignPut(request) {
       guard(`presignPut ${request.key}`);
       signed.push({ ...request, method: 'PUT' });
-      seals.set(request.key, request.metadata[SEAL_META] ?? '');
+      signedMetadata.set(request.key, request.metadata);
       return { url: `https://store.test/bucket/${request.key}?sig=1`, headers: { 'Content-Type': request.contentType } };
     },
     async presignPost(request) {
       guard(`presignPost ${request.key}`);
       signed.push({ ...request, method: 'POST' });
-      seals.set(request.key, request.metadata[SEAL_META] ?? '');
+      signedMetadata.set(request.key, request.metadata);
       return { url: 'https://store.test/bucket', fields: { key: request.key, 'Content-Type': request.contentType } };
     },
     async headObject(key) {
@@ -76,7 +76,7 @@ export function memoryStorage() {
       guard(`createMultipart ${key}`);
       const uploadId = `upload-${++version}`;
       uploads.set(uploadId, { key, contentType, metadata, parts: new Map() });
-      seals.set(key, metadata[SEAL_META] ?? '');
+      signedMetadata.set(key, metadata);
       return uploadId;
     },
     async presignPart({ key, uploadId, partNumber, size, contentMd5 }) {
@@ -154,11 +154,11 @@ export function memoryStorage() {
       uploads.get(uploadId)!.parts.set(partNumber, body);
     },
     /**
-     * Stores an object as an upload through the signed request would: with the seal signed for
-     * this key, unless `metadata` names its own (or none: `{ [SEAL_META]: undefined }`).
+     * Stores an object as an upload through the signed request would: with the metadata signed for
+     * this key, where `metadata` does not name its own (or none: `{ [SEAL_META]: undefined }`).
      */
     put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string | undefined>) {
-      const merged = Object.fromEntries(Object.entries({ [SEAL_META]: seals.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined));
+      const merged = Object.fromEntries(Object.entries({ ...signedMetadata.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined));
       objects.set(key, { size: body.length, contentType, metadata: merged, etag: `"v${++version}"`, body });
     },
     failWith(error: Error | null) {

@@ -1,8 +1,20 @@
-import { useState, type DragEvent } from 'react';
+import { useId, useRef, useState, type DragEvent } from 'react';
 
-/** A file picker that also takes dropped files. */
-export function DropZone({ accept, onFiles, hint }: { accept: string; onFiles: (files: File[]) => void; hint: string }) {
+interface Props {
+  accept: string;
+  onFiles: (files: File[]) => void;
+  hint: string;
+}
+
+/**
+ * A file picker that also takes dropped files. The native input stays in the page, focusable and
+ * labelled (only visually hidden), so Tab reaches it and Enter or Space opens the picker.
+ */
+export function DropZone({ accept, onFiles, hint }: Props) {
   const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const hintId = useId();
+  const inputId = useId();
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -11,27 +23,42 @@ export function DropZone({ accept, onFiles, hint }: { accept: string; onFiles: (
   };
 
   return (
-    <label
+    <div
       className={`drop-zone${over ? ' over' : ''}`}
       data-testid="drop-zone"
+      // A click anywhere on the zone opens the picker too; the keyboard path is the input itself.
+      onClick={(event) => {
+        if (event.target === event.currentTarget) input.current?.click();
+      }}
       onDragOver={(event) => {
         event.preventDefault();
         setOver(true);
       }}
-      onDragLeave={() => setOver(false)}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOver(false);
+      }}
       onDrop={onDrop}
     >
-      <strong>Drop files here</strong> or choose them
+      <p className="drop-title">
+        <strong>Drop files here</strong>, paste them, or
+      </p>
       <input
+        ref={input}
+        id={inputId}
+        className="visually-hidden"
         type="file"
         multiple
         accept={accept}
+        aria-describedby={hintId}
         onChange={(event) => {
           onFiles([...(event.target.files ?? [])]);
           event.target.value = '';
         }}
       />
-      <small>{hint}</small>
-    </label>
+      <label htmlFor={inputId} className="button picker">
+        Choose files
+      </label>
+      <small id={hintId}>{hint}</small>
+    </div>
   );
 }

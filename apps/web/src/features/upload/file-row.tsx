@@ -1,8 +1,12 @@
 import { formatBytes } from '@app/api/policy';
+import { forwardRef } from 'react';
+import { duration } from './duration';
 import type { UploadItem } from './upload-item';
+import { useObjectUrl } from './use-object-url';
 
 const LABELS: Record<UploadItem['status'], string> = {
   refused: 'Not allowed',
+  queued: 'Queued',
   requesting: 'Preparing…',
   uploading: 'Uploading',
   paused: 'Paused',
@@ -14,12 +18,7 @@ const LABELS: Record<UploadItem['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-const ACTIVE = new Set<UploadItem['status']>(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
-
-function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
-}
+const ACTIVE = new Set<UploadItem['status']>(['queued', 'requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
 
 interface Props {
   item: UploadItem;
@@ -30,15 +29,20 @@ interface Props {
   onDismiss: () => void;
 }
 
-/** One file: its progress bar, state, speed, error, and preview or link once stored. */
-export function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss }: Props) {
+/**
+ * One file: its progress bar, state, speed, error, and a preview: the local file until it is stored
+ * (an object URL, revoked once the stored copy shows or the row goes), then the stored one.
+ */
+export const FileRow = forwardRef<HTMLLIElement, Props>(function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss }, ref) {
   const { file, status, loaded, result, error, parts } = item;
   const percent = file.size ? Math.floor((loaded / file.size) * 100) : 0;
   const active = ACTIVE.has(status);
+  const local = useObjectUrl(file, file.type.startsWith('image/') && !result && status !== 'refused');
 
   return (
-    <li className={`file-row ${status}`} data-status={status} aria-label={file.name}>
+    <li ref={ref} tabIndex={-1} className={`file-row ${status}`} data-status={status} aria-label={file.name}>
       <div className="file-head">
+        {local && <img className="thumb" src={local} alt="" data-source="local" />}
         <span className="file-name">{file.name}</span>
         <span className="file-state">{LABELS[status]}</span>
       </div>
@@ -66,7 +70,7 @@ export function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss 
       {result &&
         (result.contentType.startsWith('image/') ? (
           <a href={result.url} target="_blank" rel="noreferrer">
-            <img className="preview" src={result.url} alt={`Preview of ${file.name}`} />
+            <img className="preview" src={result.url} alt={`Preview of ${file.name}`} data-source="stored" />
           </a>
         ) : (
           <a href={result.url} target="_blank" rel="noreferrer">
@@ -102,4 +106,4 @@ export function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss 
       </div>
     </li>
   );
-}
+});

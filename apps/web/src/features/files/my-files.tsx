@@ -1,0 +1,89 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { MY_FILES_KEY, type FilesApi } from './files-api';
+import { StoredFileRow } from './stored-file-row';
+
+const PAGE = 20;
+
+/**
+ * The signed-in user's verified files, newest first, a page at a time. After a delete, focus goes to
+ * the file that took its place (or the heading when none is left).
+ */
+export default function MyFiles({ api }: { api: FilesApi }) {
+  const queryClient = useQueryClient();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const rows = useRef(new Map<string, HTMLLIElement>());
+  const refocus = useRef<{ index: number; key: string } | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  const pages = useInfiniteQuery({
+    queryKey: MY_FILES_KEY,
+    queryFn: ({ pageParam }) => api.list(pageParam ? { cursor: pageParam, limit: PAGE } : { limit: PAGE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const remove = useMutation({
+    mutationFn: (key: string) => api.delete({ key }),
+    onSuccess: (_, key) => {
+      setErrors(({ [key]: _gone, ...rest }) => rest);
+      return queryClient.invalidateQueries({ queryKey: MY_FILES_KEY });
+    },
+    onError: (error, key) => {
+      refocus.current = null;
+      setErrors((all) => ({ ...all, [key]: error instanceof Error ? error.message : 'The file could not be deleted.' }));
+    },
+  });
+
+  const files = pages.data?.pages.flatMap((page) => page.files) ?? [];
+  useLayoutEffect(() => {
+    const want = refocus.current;
+    if (!want || files.some((file) => file.key === want.key)) return;
+    const next = files[Math.min(want.index, files.length - 1)];
+    refocus.current = null;
+    (next ? rows.current.get(next.key) : heading.current)?.focus();
+  });
+  const refFor = useCallback(
+    (key: string) => (el: HTMLLIElement | null) => {
+      if (el) rows.current.set(key, el);
+      else rows.current.delete(key);
+    },
+    [],
+  );
+
+  return (
+    <section className="card my-files" aria-labelledby="my-files-heading" aria-busy={pages.isFetching}>
+      <h2 id="my-files-heading" ref={heading} tabIndex={-1}>
+        My files
+      </h2>
+      {pages.isPending && <p className="empty">Loading your files…</p>}
+      {pages.error && (
+        <p role="alert" className="error">
+          Your files could not be listed: {pages.error.message}
+        </p>
+      )}
+      {pages.isSuccess && files.length === 0 && <p className="empty">No files yet. Uploaded files appear here.</p>}
+      {files.length > 0 && (
+        <ul aria-label="My files">
+          {files.map((file, index) => (
+            <StoredFileRow
+              key={file.key}
+              ref={refFor(file.key)}
+              file={file}
+              deleting={remove.isPending && remove.variables === file.key}
+              error={errors[file.key] ?? null}
+              onDelete={() => {
+                refocus.current = { index, key: file.key };
+                remove.mutate(file.key);
+              }}
+            />
+          ))}
+        </ul>
+      )}
+      {pages.hasNextPage && (
+        <button type="button" className="secondary" disabled={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+          {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
+        </button>
+      )}
+    </section>
+  );
+}
