@@ -24,22 +24,27 @@ function refuse(quota: number, held: number, size: number): TRPCError {
 
 const COUNTING_RETRY_SECONDS = 2;
 
+/** A ledger step; a ledger that fails is a retriable SERVICE_UNAVAILABLE. */
+async function attempt(step: () => Promise<LedgerAnswer>): Promise<LedgerAnswer> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The quota ledger did not answer; try again in a moment.', cause: error });
+  }
+}
+
 /** Runs a ledger step; a cold user is counted first (in the background, shared), then it runs again. */
 async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>, size: number): Promise<void> {
   const quota = ctx.limits.quotaBytes!;
-  const attempt = async () => {
-    try {
-      return await step();
-    } catch (error) {
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The quota ledger did not answer; try again in a moment.', cause: error });
-    }
-  };
-  let answer = await attempt();
+  let answer = await attempt(step);
   if (!answer.ok && answer.reason === 'cold') {
-    const warm = await ctx.reconciler.warm(user).catch((error: unknown) => {
+    let warm: boolean;
+    try {
+      warm = await ctx.reconciler.warm(user);
+    } catch (error) {
       throw storageError(error);
-    });
-    if (warm) answer = await attempt();
+    }
+    if (warm) answer = await attempt(step);
   }
   if (answer.ok) {
     if (answer.reconciledAt + ctx.reconciler.intervalMs < ctx.reconciler.now()) ctx.reconciler.refresh(user);
