@@ -1,4 +1,4 @@
-import { uploadApiOf, type ClientPolicy } from '@app/upload-client';
+import { prepareImage, uploadApiOf, type ClientPolicy } from '@app/upload-client';
 import { useUploads as useUploadClient } from '@app/upload-client/react';
 import { useMemo } from 'react';
 import { trpc } from '../../lib/trpc';
@@ -7,10 +7,11 @@ export type { BatchProgress, ResumeRecord, UploadItem, UploadStatus } from '@app
 
 /**
  * The page's upload queue, through `@app/upload-client`: the app's tRPC client as its API, the
- * server's policy (the shared default until it arrives), a few files at once.
+ * server's policy (the shared default until it arrives), a few files at once. Photos on a route with
+ * an `image` option are scaled and stripped of their metadata first (prepareImage, loaded on demand).
  */
 export function useUploads(policy: ClientPolicy, { onUnauthorized, concurrency }: { onUnauthorized: () => void; concurrency?: number }) {
   const client = trpc.useUtils().client;
   const api = useMemo(() => uploadApiOf(client), [client]);
-  return useUploadClient({ api, policy, onUnauthorized, concurrency });
+  return useUploadClient({ api, policy, prepare: prepareImage, onUnauthorized, concurrency });
 }
