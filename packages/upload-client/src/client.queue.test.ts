@@ -110,19 +110,21 @@ describe('retries', () => {
     expect(h.calls.filter((c) => c.startsWith('requestUrl'))).toHaveLength(1);
   });
 
-  it('gives up after the configured tries; a refusal by the store is not retried', async () => {
+  it('gives up after the configured tries; a refusal or an internal error of the store is not retried', async () => {
     const h = harness({ attempts: 2 });
-    h.client.add([png('a.png', 10), png('b.png', 10)]);
+    h.client.add([png('a.png', 10), png('b.png', 10), png('c.png', 10)]);
     await h.flush();
     h.sends[0]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted'));
     h.sends[1]!.done.reject(new StoreError(403, 'SignatureDoesNotMatch', 'The store refused the upload: the file does not match what was signed.'));
+    h.sends[2]!.done.reject(new StoreError(500, 'InternalError', 'The store refused the upload: We encountered an internal error.'));
     await h.flush();
-    h.sends[2]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted again'));
+    h.sends[3]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted again'));
     await h.flush();
-    const [a, b] = h.client.getSnapshot().items;
+    const [a, b, c] = h.client.getSnapshot().items;
     expect([a!.status, a!.error, a!.errorCode]).toEqual(['failed', 'interrupted again', 'NetworkError']);
     expect([b!.status, b!.errorCode]).toEqual(['failed', 'SignatureDoesNotMatch']);
-    expect(h.sends).toHaveLength(3);
+    expect([c!.status, c!.errorCode]).toEqual(['failed', 'InternalError']);
+    expect(h.sends).toHaveLength(4);
   });
 
   it('waits out a 429 for its Retry-After before signing again', async () => {
