@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { harness, MiB, png, trpcError, type RunMultipart } from './client.fixture';
+import { harness, MiB, POLICY, png, trpcError, type RunMultipart } from './client.fixture';
 import { StoreError } from './transport/send-file';
 
 describe('the upload queue', () => {
@@ -90,6 +90,17 @@ describe('the upload queue', () => {
     expect(runMultipart).toHaveBeenCalledOnce();
     expect(h.statuses()).toEqual(['done']);
     expect(h.sends).toEqual([]);
+  });
+
+  it("takes the rules of each file's route: a route without multipart sends a large file whole, another refuses its type", async () => {
+    const runMultipart = vi.fn<RunMultipart>();
+    const rules = { photos: { ...POLICY, multipartThresholdBytes: null }, docs: { ...POLICY, allowedTypes: ['application/pdf'] } };
+    const h = harness({ policy: (route) => rules[route ?? 'photos'] }, runMultipart);
+    h.client.add([png('big.png', 9 * MiB)], { route: 'photos' });
+    h.client.add([png('a.png', 10)], { route: 'docs' });
+    await h.flush();
+    expect(h.statuses()).toEqual(['uploading', 'refused']);
+    expect(runMultipart).not.toHaveBeenCalled();
   });
 });
 

@@ -1,4 +1,4 @@
-import { checkFile } from '@app/api/policy';
+import { checkAgainst } from './check';
 import type { CompleteResult, RouteName } from './api';
 import { codeOf, isAbort } from './api-error';
 import { batchOf } from './batch';
@@ -147,7 +147,7 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     add(files: Iterable<File>, { route }: { route?: TRoute | undefined } = {}): string[] {
       const added = [...files].map((file) => {
         // With a prepare step the processed file is checked instead, once it exists.
-        const violation = options.prepare ? null : checkFile(policyOf(route), file);
+        const violation = options.prepare ? null : checkAgainst(policyOf(route), file);
         return newItem(file, route, violation ? 'refused' : 'queued', violation?.message);
       });
       items = [...items, ...added];
