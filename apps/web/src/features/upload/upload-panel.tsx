@@ -1,7 +1,9 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
 import { warmUpMultipart } from '@app/upload-client';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
+import { MY_FILES_KEY } from '../files/files-api';
 import { BatchBar } from './batch-bar';
 import { DropZone } from './drop-zone';
 import { FileRow } from './file-row';
@@ -23,6 +25,12 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
     useCallback(() => panel.current?.querySelector<HTMLElement>('input[type=file]'), []),
   );
   usePaste(uploads.add);
+
+  // A newly verified file belongs in My files at once.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (batch.done > 0) void queryClient.invalidateQueries({ queryKey: MY_FILES_KEY });
+  }, [batch.done, queryClient]);
 
   // Once the page is idle, load the multipart code and start its hashing worker: the first large
   // file then starts at once, and none of it weighs on the first paint.
