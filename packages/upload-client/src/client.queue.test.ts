@@ -65,7 +65,8 @@ describe('the upload queue', () => {
 
   it('runs a prepare step before the check and signing: the processed size and type are signed', async () => {
     const prepare = vi.fn(async (file: File) => new File([new Uint8Array(40)], file.name.replace(/\.png$/, '.webp'), { type: 'image/webp' }));
-    const h = harness({ prepare });
+    const h = harness({ policy: { ...POLICY, maxBytes: 100, image: { maxEdge: 100 } }, prepare });
+    // Too large as picked, allowed once processed.
     h.client.add([png('big.png', 5000)], { route: 'photos' });
     await h.flush();
     expect(prepare).toHaveBeenCalledWith(expect.any(File), expect.objectContaining({ route: 'photos' }));
@@ -75,11 +76,20 @@ describe('the upload queue', () => {
   });
 
   it('refuses what prepare made when the policy does not allow it', async () => {
-    const h = harness({ prepare: async () => new File(['x'], 'x.html', { type: 'text/html' }) });
+    const h = harness({ policy: { ...POLICY, image: { maxEdge: 100 } }, prepare: async () => new File(['x'], 'x.html', { type: 'text/html' }) });
     h.client.add([png('a.png', 10)]);
     await h.flush();
     expect(h.statuses()).toEqual(['refused']);
     expect(h.calls).toEqual([]);
+  });
+
+  it('checks the picked file at once where the route processes no images, prepare step or not', async () => {
+    const prepare = vi.fn(async (file: File) => file);
+    const h = harness({ prepare });
+    h.client.add([new File(['<p>'], 'notes.html', { type: 'text/html' })]);
+    expect(h.statuses()).toEqual(['refused']);
+    await h.flush();
+    expect(prepare).not.toHaveBeenCalled();
   });
 
   it('sends a file from the threshold on in parts, through the lazily loaded engine', async () => {

@@ -146,8 +146,9 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     /** Queues files (for `route`); a file the policy refuses shows why at once. Returns their ids. */
     add(files: Iterable<File>, { route }: { route?: TRoute | undefined } = {}): string[] {
       const added = [...files].map((file) => {
-        // With a prepare step the processed file is checked instead, once it exists.
-        const violation = options.prepare ? null : checkAgainst(policyOf(route), file);
+        // Where a prepare step may change the file (a route that processes images), the processed file is checked instead, once it exists.
+        const policy = policyOf(route);
+        const violation = options.prepare && policy.image ? null : checkAgainst(policy, file);
         return newItem(file, route, violation ? 'refused' : 'queued', violation?.message);
       });
       items = [...items, ...added];
