@@ -10,7 +10,7 @@ import { Queue } from './queue';
 import { createResumeStore, differs, type ResumeRecord } from './resume-store';
 import { runFile, type RunContext, type RunStart } from './run-file';
 import { StoreError } from './transport/send-file';
-import { SETTLED, type UploadEvents, type UploadItem, type UploadSnapshot } from './types';
+import { newItem, SETTLED, type UploadEvents, type UploadItem, type UploadSnapshot } from './types';
 
 export type UploadClient<TRoute extends string = RouteName, TResult = CompleteResult> = ReturnType<typeof createUploadClient<TRoute, TResult>>;
 
@@ -117,18 +117,6 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     void controls.get(id)?.cancel();
   }
 
-  const newItem = (file: File, route: TRoute | undefined, status: UploadItem['status'], error?: string): UploadItem<TRoute, TResult> => ({
-    id: crypto.randomUUID(),
-    file,
-    original: file,
-    route,
-    status,
-    loaded: 0,
-    speed: 0,
-    secondsLeft: null,
-    error,
-  });
-
   return {
     getSnapshot: () => snapshot,
     subscribe(listener: () => void): () => void {
@@ -149,7 +137,7 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
         // Where a prepare step may change the file (a route that processes images), the processed file is checked instead, once it exists.
         const policy = policyOf(route);
         const violation = options.prepare && policy.image ? null : checkAgainst(policy, file);
-        return newItem(file, route, violation ? 'refused' : 'queued', violation?.message);
+        return newItem<TRoute, TResult>(file, route, violation ? 'refused' : 'queued', violation?.message);
       });
       items = [...items, ...added];
       publish();
@@ -162,7 +150,7 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
       const problem = await differs(record, file);
       if (problem) return problem;
       taken = new Set(taken).add(record.key);
-      const item = { ...newItem(file, record.route as TRoute | undefined, 'queued'), resumed: true, plan: record };
+      const item = { ...newItem<TRoute, TResult>(file, record.route as TRoute | undefined, 'queued'), resumed: true, plan: record };
       items = [...items, item];
       enqueue(item.id, { continuePlan: true, prepared: true });
       return null;
