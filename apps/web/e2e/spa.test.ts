@@ -30,6 +30,12 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     `);
     await signIn(page, stack.origin, 'Paster');
     expect(await axeViolations(page)).toEqual([]);
+    // Dragging files over the zone highlights it; leaving it takes the highlight away.
+    const zone = page.getByTestId('drop-zone');
+    await zone.dispatchEvent('dragover', { dataTransfer: await page.evaluateHandle(() => new DataTransfer()) });
+    expect(await zone.getAttribute('class')).toContain('over');
+    await zone.dispatchEvent('dragleave');
+    expect(await zone.getAttribute('class')).not.toContain('over');
     const png = makePng(300, 200);
     await throttle(page, 64 * 1024);
     await paste(page, [{ name: 'holiday.png', type: 'image/png', bytes: png }]);
