@@ -1,5 +1,5 @@
 import { startCommand } from '@app/server/start-command';
-import type { S3Env } from '@app/test-utils';
+import { serverProcessEnv, type S3Env } from '@app/test-utils';
 import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET } from './jwt';
 import { runLoad, trpcTarget } from './load';
 import { requestPutUrl } from './presign';
@@ -30,20 +30,16 @@ function start(kind: Kind, port: number, o: FootprintOptions): Spawned {
   // The production environment of the README; nothing inherited from the bench's env.
   return spawnNode([...START.nodeArgs, START.script], {
     ...base,
-    NODE_ENV: 'production',
-    S3_BUCKET: o.bucket,
-    S3_REGION: o.s3.S3_REGION,
-    S3_ENDPOINT: o.s3.S3_ENDPOINT,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: o.s3.S3_ACCESS_KEY,
-    AWS_SECRET_ACCESS_KEY: o.s3.S3_SECRET_KEY,
-    AUTH_JWT_SECRET: BENCH_JWT_SECRET,
-    UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET,
-    LOG_LEVEL: 'warn',
-    WEB_DIST_DIR: o.webDistDir,
-    // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.
-    RATE_LIMIT_REQUEST_URL_PER_MINUTE: '1000000000',
-    UPLOAD_QUOTA_BYTES: String(2 ** 52),
+    ...serverProcessEnv(o.s3, o.bucket, {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+      UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET,
+      LOG_LEVEL: 'warn',
+      WEB_DIST_DIR: o.webDistDir,
+      // Raised so the load rounds measure signing, not 429s or quota refusals; both checks still run.
+      RATE_LIMIT_REQUEST_URL_PER_MINUTE: '1000000000',
+      UPLOAD_QUOTA_BYTES: String(2 ** 52),
+    }),
   });
 }
 

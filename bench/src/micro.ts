@@ -1,7 +1,7 @@
 import { generateKey, requestUrlInput, type SignRequest } from '@app/api';
-import { createAuth } from '@app/server/auth';
-import { createNodeSealer, createS3Client, createS3Storage } from '@app/server/storage';
-import type { S3Env } from '@app/test-utils';
+import { createDeps } from '@app/server/deps';
+import { loadConfig } from '@app/server/env';
+import { s3Credentials, serverEnv, type S3Env } from '@app/test-utils';
 import { BENCH_JWT_SECRET, BENCH_SEAL_SECRET, signJwt } from './jwt';
 import { REQUEST_URL_BODY } from './load';
 import { makeRow, type Row } from './stats';
@@ -23,10 +23,10 @@ async function perCall(fn: () => unknown, ms: number): Promise<number> {
  * (imported, never copied), in this process while the server child is idle. Explains a MISS.
  */
 export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPerCall = 300): Promise<Row[]> {
-  const auth = createAuth({ jwtSecret: BENCH_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, devSignIn: false, tokenTtlSeconds: 3600 });
-  const credentials = { accessKeyId: s3.S3_ACCESS_KEY, secretAccessKey: s3.S3_SECRET_KEY };
-  const client = createS3Client({ bucket, region: s3.S3_REGION, endpoint: s3.S3_ENDPOINT, forcePathStyle: true }, credentials);
-  const storage = createS3Storage(client, bucket, createNodeSealer(BENCH_SEAL_SECRET));
+  // Wired as the server wires itself (createDeps over the validated environment), like server-child.ts.
+  const env = loadConfig(serverEnv(s3, bucket, { AUTH_JWT_SECRET: BENCH_JWT_SECRET, UPLOAD_METADATA_SECRET: BENCH_SEAL_SECRET }));
+  const deps = await createDeps(env, { credentials: s3Credentials(s3) });
+  const { auth, storage } = deps;
   const header = `Bearer ${signJwt('bench-user')}`;
   const body = JSON.parse(REQUEST_URL_BODY) as { fileName: string; contentType: string; size: number };
   const request: SignRequest = {
@@ -46,6 +46,6 @@ export async function microCosts(s3: S3Env, bucket: string, rounds: number, msPe
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of blocks) samples.get(name)!.push(await perCall(fn, msPerCall));
   }
-  client.destroy();
+  deps.close();
   return blocks.map(([name]) => makeRow({ metric: `in-process: ${name}`, unit: 'µs/call', samples: samples.get(name)! }));
 }

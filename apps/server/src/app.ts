@@ -1,6 +1,7 @@
 import { createReconciler, type Limits, type QuotaLedger, type RateLimiter, type StoreCapabilities, type UploadPolicy, type UploadStorage } from '@app/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Auth } from './auth';
+import type { EventsService } from './events';
 import { createLimitStores } from './limits';
 import { spaPlugin } from './plugins/spa';
 import { trpcPlugin } from './plugins/trpc';
@@ -20,6 +21,8 @@ export interface AppDeps {
   };
   auth: Auth;
   storage: UploadStorage;
+  /** Completion events (`UPLOAD_WEBHOOK_URL`): delivered while the app runs, closed with it. */
+  events?: EventsService | undefined;
   /** The store's capabilities as probed (`src/doctor/at-start.ts`); the defaults when unset. */
   storeCapabilities?: () => StoreCapabilities;
   /** Stores for limits, instead of the ones `redisUrl` selects (tests). */
@@ -42,7 +45,7 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 const RECONCILE_TICK_MS = 5000;
 
 /** The whole HTTP app as a Fastify instance. Never listens: `server.ts` does, tests `inject`. */
-export async function buildApp({ config, auth, storage, storeCapabilities, limiter, ledger, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, auth, storage, events, storeCapabilities, limiter, ledger, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 5000 } });
 
   const stores = await createLimitStores(config.redisUrl, app.log);
@@ -57,10 +60,12 @@ export async function buildApp({ config, auth, storage, storeCapabilities, limit
   const ticker = setInterval(tick, RECONCILE_TICK_MS).unref();
   app.addHook('onClose', async () => {
     clearInterval(ticker);
+    await events?.close();
     // A count in progress may finish (its result is then kept), but never holds a shutdown for long.
     await Promise.race([reconciler.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await stores.close();
   });
+  events?.start(app.log);
 
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(trpcPlugin, {
@@ -72,6 +77,7 @@ export async function buildApp({ config, auth, storage, storeCapabilities, limit
     limiter: limiter ?? stores.limiter,
     ledger: quotaLedger,
     reconciler,
+    events,
     bodyLimit: BODY_LIMIT_BYTES,
   });
   if (config.webDistDir) await app.register(spaPlugin, { root: config.webDistDir, storeOrigin: config.storeOrigin });

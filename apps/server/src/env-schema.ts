@@ -29,6 +29,14 @@ const UNSAFE_CHECKS = Object.entries(CHECKS)
   .filter(([, c]) => c.impact === 'unsafe')
   .map(([id]) => id) as [CheckId, ...CheckId[]];
 
+/** `whsec_<base64>` of 24-64 bytes, as the Standard Webhooks specification asks. */
+function isWebhookSecret(value: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!match?.[1] || match[1].length % 4 !== 0) return false;
+  const bytes = Buffer.from(match[1], 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
+
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
 /**
@@ -92,6 +100,11 @@ export const baseSchema = z.object({
   UPLOAD_QUOTA_BYTES: count('bytes').default(defaultLimits.quotaBytes ?? 0),
   STAGING_MAX_AGE_SECONDS: count('seconds').default(86_400),
   STAGING_SWEEP_INTERVAL_SECONDS: count('seconds').default(3600),
+  UPLOAD_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://app.example.com/webhooks/uploads (your app's receiver)" }).optional(),
+  UPLOAD_WEBHOOK_SECRET: z
+    .string()
+    .refine(isWebhookSecret, 'must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes (`echo whsec_$(openssl rand -base64 32)`)')
+    .optional(),
   S3_STORE_PROBE: z.enum(['block', 'background', 'off'], { error: 'must be block, background or off' }).optional(),
   S3_ACCEPT_UNSAFE_STORE: list.pipe(z.array(z.enum(UNSAFE_CHECKS, { error: `must be checks of pnpm s3:doctor: ${UNSAFE_CHECKS.join(', ')}` }))),
 });
@@ -131,6 +144,12 @@ export const envSchema = baseSchema.superRefine((env, ctx) => {
       path: ['UPLOAD_METADATA_SECRET'],
       message: 'is required in production: 32+ random characters, the same on every instance (e.g. `openssl rand -base64 32`)',
     });
+  }
+  if (env.UPLOAD_WEBHOOK_URL && !env.UPLOAD_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['UPLOAD_WEBHOOK_SECRET'], message: 'is required with UPLOAD_WEBHOOK_URL: events are always signed' });
+  }
+  if (env.UPLOAD_WEBHOOK_SECRET && !env.UPLOAD_WEBHOOK_URL) {
+    ctx.addIssue({ code: 'custom', path: ['UPLOAD_WEBHOOK_URL'], message: 'is required with UPLOAD_WEBHOOK_SECRET: the URL that receives the events' });
   }
   if (!env.S3_REGION && !env.AWS_REGION) {
     ctx.addIssue({ code: 'custom', path: ['S3_REGION'], message: 'is required (or AWS_REGION), e.g. us-east-1' });

@@ -2,6 +2,7 @@ import { DEFAULT_ALLOWED_TYPES, type Limits, type UploadPolicy } from '@app/api'
 import type { z } from 'zod';
 import type { CheckId } from './doctor/types';
 import { baseSchema, envSchema } from './env-schema';
+import type { EventsConfig } from './events';
 
 export type Env = z.output<typeof envSchema>;
 
@@ -46,6 +47,8 @@ export interface Config {
   /** How often a user's bytes are counted from the bucket again, and how long found bytes count. */
   quotaReconcileIntervalSeconds: number;
   redisUrl: string | undefined;
+  /** Completion events for the host app (`UPLOAD_WEBHOOK_URL`); none when unset. */
+  webhook: EventsConfig | undefined;
   staging: { maxAgeSeconds: number; sweepIntervalSeconds: number };
   /** The store probe at start (the doctor's checks, see doctor/at-start.ts) and the risks accepted. */
   storeProbe: { mode: 'block' | 'background' | 'off'; acceptUnsafe: CheckId[] };
@@ -128,6 +131,7 @@ export function loadConfig(source: Source = process.env): Config {
     },
     quotaReconcileIntervalSeconds: env.QUOTA_RECONCILE_INTERVAL_SECONDS,
     redisUrl: env.REDIS_URL,
+    webhook: env.UPLOAD_WEBHOOK_URL && env.UPLOAD_WEBHOOK_SECRET ? { url: env.UPLOAD_WEBHOOK_URL, secret: env.UPLOAD_WEBHOOK_SECRET } : undefined,
     staging: { maxAgeSeconds: env.STAGING_MAX_AGE_SECONDS, sweepIntervalSeconds: env.STAGING_SWEEP_INTERVAL_SECONDS },
     storeProbe: {
       mode: env.S3_STORE_PROBE ?? ({ production: 'block', development: 'background', test: 'off' } as const)[env.NODE_ENV],

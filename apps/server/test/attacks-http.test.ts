@@ -1,4 +1,4 @@
-import { adminClient, createTestBucket, ensureLocalS3, listKeys } from '@app/test-utils';
+import { adminClient, createTestBucket, ensureLocalS3, listKeys, serverProcessEnv } from '@app/test-utils';
 import { base64url } from 'jose';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -108,19 +108,15 @@ describe('attack suite: the HTTP layer (a real server process)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        S3_BUCKET: bucket,
-        S3_REGION: s3.S3_REGION,
-        S3_ENDPOINT: s3.S3_ENDPOINT,
-        S3_FORCE_PATH_STYLE: 'true',
-        AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
-        AUTH_JWT_SECRET: JWT_SECRET,
-        UPLOAD_METADATA_SECRET: 'm'.repeat(32),
-        WEB_DIST_DIR: dist,
+        ...serverProcessEnv(s3, bucket, {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          AUTH_JWT_SECRET: JWT_SECRET,
+          UPLOAD_METADATA_SECRET: 'm'.repeat(32),
+          WEB_DIST_DIR: dist,
+        }),
       },
     });
     child.stdout!.on('data', (d) => (output += d));

@@ -29,6 +29,25 @@ describe('environment', () => {
     expect(config.staging).toEqual({ maxAgeSeconds: 86_400, sweepIntervalSeconds: 3600 });
   });
 
+  it('webhooks are optional; with a URL they need a Standard Webhooks secret, and each variable names what to fix', () => {
+    expect(loadConfig(minimal).webhook).toBeUndefined();
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(loadConfig({ ...minimal, UPLOAD_WEBHOOK_URL: 'https://app.example/hooks', UPLOAD_WEBHOOK_SECRET: secret }).webhook).toEqual({
+      url: 'https://app.example/hooks',
+      secret,
+    });
+    expect(() => loadConfig({ ...minimal, UPLOAD_WEBHOOK_URL: 'https://app.example/hooks' })).toThrow(/UPLOAD_WEBHOOK_SECRET: is required with UPLOAD_WEBHOOK_URL/);
+    expect(() => loadConfig({ ...minimal, UPLOAD_WEBHOOK_SECRET: secret })).toThrow(/UPLOAD_WEBHOOK_URL: is required with UPLOAD_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...minimal, UPLOAD_WEBHOOK_URL: 'ftp://app.example/', UPLOAD_WEBHOOK_SECRET: secret })).toThrow(
+      /UPLOAD_WEBHOOK_URL: must be an http\(s\) URL/,
+    );
+    for (const bad of ['x'.repeat(40), `whsec_${Buffer.alloc(16).toString('base64')}`, `whsec_${Buffer.alloc(65).toString('base64')}`, 'whsec_not base64!']) {
+      expect(() => loadConfig({ ...minimal, UPLOAD_WEBHOOK_URL: 'https://app.example/hooks', UPLOAD_WEBHOOK_SECRET: bad })).toThrow(
+        /UPLOAD_WEBHOOK_SECRET: must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes/,
+      );
+    }
+  });
+
   it('probes the store at start: blocking in production, in the background in development, not in tests', () => {
     const production = { ...minimal, NODE_ENV: 'production', UPLOAD_METADATA_SECRET: 'm'.repeat(32) };
     expect(loadConfig(production).storeProbe).toEqual({ mode: 'block', acceptUnsafe: [] });

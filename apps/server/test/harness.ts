@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { buildApp } from '../src/app';
 import { createDeps } from '../src/deps';
 import { loadConfig } from '../src/env';
+import type { EventsConfig } from '../src/events';
 import { setupBucket } from '../src/storage/bucket-setup';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -30,6 +31,7 @@ export async function startTestApp({
   bucket: sharedBucket,
   endpoint,
   setup = true,
+  webhook,
 }: {
   policy?: UploadPolicy;
   devSignIn?: boolean;
@@ -42,6 +44,8 @@ export async function startTestApp({
   endpoint?: string;
   /** Apply `pnpm s3:setup` to the fresh bucket, as an operator would (default); false: a bare bucket. */
   setup?: boolean;
+  /** Completion events to this receiver (with short retry settings, say). */
+  webhook?: EventsConfig;
 } = {}) {
   const env = await ensureLocalS3();
   const admin = adminClient(env);
@@ -55,10 +59,11 @@ export async function startTestApp({
       REDIS_URL: redisUrl,
     }),
   );
-  const deps = await createDeps({ ...config, policy: policy ?? config.policy, limits: limits ?? config.limits }, { credentials: s3Credentials(env) });
+  const deps = await createDeps({ ...config, policy: policy ?? config.policy, limits: limits ?? config.limits, webhook }, { credentials: s3Credentials(env) });
   const app = await buildApp({ ...deps, logger });
   return {
     app,
+    deps,
     env,
     admin,
     bucket,

@@ -1,4 +1,4 @@
-import { adminClient, createTestBucket, ensureLocalS3 } from '@app/test-utils';
+import { adminClient, createTestBucket, ensureLocalS3, serverProcessEnv } from '@app/test-utils';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -55,18 +55,9 @@ describe('the server process (production build)', () => {
     const admin = adminClient(s3);
     const { bucket, drop } = await createTestBucket(admin, 'bare');
     try {
-      const { child, output } = startServer({
-        NODE_ENV: 'production',
-        PORT: '0',
-        S3_BUCKET: bucket,
-        S3_REGION: s3.S3_REGION,
-        S3_ENDPOINT: s3.S3_ENDPOINT,
-        S3_FORCE_PATH_STYLE: 'true',
-        AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
-        AUTH_JWT_SECRET: 'x'.repeat(32),
-        UPLOAD_METADATA_SECRET: 'm'.repeat(32),
-      });
+      const { child, output } = startServer(
+        serverProcessEnv(s3, bucket, { NODE_ENV: 'production', PORT: '0', AUTH_JWT_SECRET: 'x'.repeat(32), UPLOAD_METADATA_SECRET: 'm'.repeat(32) }),
+      );
       const [code] = await within(30_000, 'exit', output, once(child, 'exit'));
       expect(code).toBe(1);
       // The blocking store probe (production's default) names the hole among the missing layers.
@@ -86,19 +77,15 @@ describe('the server process (production build)', () => {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>spa</title>');
     writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
     const port = String(20000 + Math.floor(Math.random() * 20000));
-    const { child, output } = startServer({
-      NODE_ENV: 'production',
-      PORT: port,
-      S3_BUCKET: 'process-test',
-      S3_REGION: s3.S3_REGION,
-      S3_ENDPOINT: s3.S3_ENDPOINT,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
-      AUTH_JWT_SECRET: 'x'.repeat(32),
-      UPLOAD_METADATA_SECRET: 'm'.repeat(32),
-      WEB_DIST_DIR: dist,
-    });
+    const { child, output } = startServer(
+      serverProcessEnv(s3, 'process-test', {
+        NODE_ENV: 'production',
+        PORT: port,
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        UPLOAD_METADATA_SECRET: 'm'.repeat(32),
+        WEB_DIST_DIR: dist,
+      }),
+    );
     const fetch = (url: string, init?: RequestInit) => within(10_000, `${init?.method ?? 'GET'} ${url}`, output, globalThis.fetch(url, init));
     try {
       await waitFor(() => output().includes('Server listening'), 'the server to listen', output);

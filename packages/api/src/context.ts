@@ -119,6 +119,30 @@ export class VersionChangedError extends Error {
   override name = 'VersionChangedError';
 }
 
+/** What a file event says about the file (see `UploadEvents`). */
+export interface FileEventData {
+  key: string;
+  route: string;
+  userId: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+/**
+ * Completion events for a host app (signed webhooks, delivered at least once by the server).
+ * `emit` resolves once the event is persisted; a rejection means it was not, and must never fail
+ * the caller's success (log it: the file stays uploaded or deleted).
+ */
+export interface UploadEvents {
+  emit(type: 'file.uploaded' | 'file.deleted', data: FileEventData): Promise<void>;
+}
+
+/** The request's logger, for failures that must not fail the call (an event that was not persisted). */
+export interface ContextLog {
+  warn(obj: object, msg: string): void;
+}
+
 export interface Context {
   user: User | null;
   /** Why the presented credential was refused (expired, bad signature...), for the UNAUTHORIZED message. */
@@ -135,6 +159,9 @@ export interface Context {
   ledger: QuotaLedger;
   /** Keeps the ledger true to the bucket, in the background. */
   reconciler: Reconciler;
+  /** Completion events (`UPLOAD_WEBHOOK_URL`); absent when no receiver is configured. */
+  events?: UploadEvents;
+  log?: ContextLog;
   /** Sets a response header (Retry-After); absent when called without HTTP. */
   setHeader?: (name: string, value: string) => void;
   now?: () => Date;

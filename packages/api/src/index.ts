@@ -5,7 +5,21 @@ import { createCallerFactory } from './trpc';
 
 export { appRouter, type AppRouter } from './router';
 export { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
-export type { Context, CopyRequest, DownloadResponse, PartRequest, SignRequest, StoredObject, StoredPart, UploadStorage, User } from './context';
+export type {
+  Context,
+  ContextLog,
+  CopyRequest,
+  DownloadResponse,
+  FileEventData,
+  PartRequest,
+  SignRequest,
+  StoredObject,
+  StoredPart,
+  UploadEvents,
+  UploadStorage,
+  User,
+} from './context';
+export { emitFileEvent, fileEventData } from './file-event';
 export { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ObjectUnreadableError, ROUTE_DATA_META, ROUTE_META, VersionChangedError } from './context';
 export { decodeOriginalName, encodeOriginalName } from './original-name';
 export { downloadResponse } from './download';

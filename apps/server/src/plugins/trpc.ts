@@ -8,6 +8,7 @@ import {
   type RateLimiter,
   type Reconciler,
   type StoreCapabilities,
+  type UploadEvents,
   type UploadPolicy,
   type UploadStorage,
 } from '@app/api';
@@ -26,6 +27,7 @@ export interface TrpcPluginOptions {
   limiter: RateLimiter;
   ledger: QuotaLedger;
   reconciler: Reconciler;
+  events?: UploadEvents | undefined;
   /** What the store verifies and supports, as last probed (it may change once a background probe ends). */
   store?: () => StoreCapabilities;
   /** Largest JSON body, in bytes (Fastify's `bodyLimit`). */
@@ -50,6 +52,7 @@ export async function trpcPlugin(app: FastifyInstance, { auth, bodyLimit, store 
         user: verified.user,
         authError: 'error' in verified ? verified.error : undefined,
         devSignIn: auth.devSignIn,
+        log: req.log,
         setHeader: (name: string, value: string) => void res.header(name, value),
       };
     },

@@ -13,6 +13,7 @@ import {
   type SignPartsOutput,
 } from '../schemas/multipart';
 import { protectedProcedure, router } from '../trpc';
+import { emitFileEvent, fileEventData } from '../file-event';
 
 /** Large files in parts: same rules as `upload.requestUrl`, plus per-part signed lengths and MD5s. */
 export const multipartRouter = router({
@@ -44,6 +45,7 @@ export const multipartRouter = router({
     .mutation(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'complete');
       const { key, object } = await completeMultipart(ctx, input);
+      await emitFileEvent(ctx, 'file.uploaded', fileEventData(ctx.user, key, object));
       return downloadLink(ctx, key, object);
     }),
 

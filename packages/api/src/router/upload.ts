@@ -10,6 +10,7 @@ import { completeInput, completeOutput, policyOutput, requestUrlInput, type Requ
 import { callStorage } from '../storage-error';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 import { multipartRouter } from './multipart';
+import { emitFileEvent, fileEventData } from '../file-event';
 
 export const uploadRouter = router({
   /** The effective policy, so the browser checks files with the server's numbers. */
@@ -88,6 +89,7 @@ export const uploadRouter = router({
     .mutation(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'complete');
       const { key, object } = await completeUpload(ctx, input.key);
+      await emitFileEvent(ctx, 'file.uploaded', fileEventData(ctx.user, key, object));
       return downloadLink(ctx, key, object);
     }),
 

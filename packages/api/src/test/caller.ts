@@ -1,4 +1,4 @@
-import type { Context, User } from '../context';
+import type { Context, ContextLog, UploadEvents, User } from '../context';
 import { createCaller } from '../index';
 import { defaultLimits, type Limits } from '../limits';
 import { createMemoryLedger, createMemoryRateLimiter } from '../memory-limits';
@@ -18,7 +18,9 @@ export function setup(
     store,
     clock,
     coldWaitMs,
-  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number } = {},
+    events,
+    log,
+  }: { policy?: UploadPolicy; limits?: Limits; store?: StoreCapabilities; clock?: { now: number }; coldWaitMs?: number; events?: UploadEvents; log?: ContextLog } = {},
 ) {
   const memory = memoryStorage();
   const limiter = createMemoryRateLimiter();
@@ -31,6 +33,8 @@ export function setup(
     storage: memory.storage,
     policy,
     ...(store ? { store } : {}),
+    ...(events ? { events } : {}),
+    ...(log ? { log } : {}),
     limits,
     limiter,
     ledger,

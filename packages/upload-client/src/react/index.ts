@@ -1,2 +1,3 @@
 /** React bindings over `@app/upload-client`. */
-export {};
+export { useUploadQueue, type UploadQueue } from './use-upload-queue';
+export { useUploads } from './use-uploads';

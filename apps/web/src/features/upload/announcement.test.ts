@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { announcement } from './announcement';
 import type { UploadItem } from './upload-item';
 
-const item = (id: string, name: string, status: UploadItem['status']): UploadItem => ({ id, file: new File([], name), status, loaded: 0 });
+const item = (id: string, name: string, status: UploadItem['status']): UploadItem => {
+  const file = new File([], name);
+  return { id, file, original: file, status, loaded: 0, speed: 0, secondsLeft: null };
+};
 const statuses = (items: UploadItem[]) => new Map(items.map((i) => [i.id, i.status]));
 
 describe('announcement', () => {

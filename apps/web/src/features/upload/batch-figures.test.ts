@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { batchFigures, speedOf } from './batch-figures';
 import type { UploadItem } from './upload-item';
 
-const item = (status: UploadItem['status'], size: number, loaded: number): UploadItem => ({
-  id: crypto.randomUUID(),
-  file: new File([new Uint8Array(size)], 'f.png', { type: 'image/png' }),
-  status,
-  loaded,
-});
+const item = (status: UploadItem['status'], size: number, loaded: number): UploadItem => {
+  const file = new File([new Uint8Array(size)], 'f.png', { type: 'image/png' });
+  return { id: crypto.randomUUID(), file, original: file, status, loaded, speed: 0, secondsLeft: null };
+};
 
 describe('batchFigures', () => {
   it('adds up the batch, leaving out refused and cancelled files', () => {
@@ -22,7 +20,13 @@ describe('batchFigures', () => {
 
 describe('speedOf', () => {
   it('is the slope over the window in bytes a second', () => {
-    expect(speedOf([[1000, 0], [1500, 250], [3000, 2000]])).toBe(1000);
+    expect(
+      speedOf([
+        [1000, 0],
+        [1500, 250],
+        [3000, 2000],
+      ]),
+    ).toBe(1000);
     expect(speedOf([[1000, 5]])).toBe(0);
     expect(speedOf([])).toBe(0);
   });

@@ -6,6 +6,7 @@ import { useObjectUrl } from './use-object-url';
 
 const LABELS: Record<UploadItem['status'], string> = {
   refused: 'Not allowed',
+  queued: 'Queued',
   requesting: 'Preparing…',
   uploading: 'Uploading',
   paused: 'Paused',
@@ -17,7 +18,7 @@ const LABELS: Record<UploadItem['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-const ACTIVE = new Set<UploadItem['status']>(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
+const ACTIVE = new Set<UploadItem['status']>(['queued', 'requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
 
 interface Props {
   item: UploadItem;

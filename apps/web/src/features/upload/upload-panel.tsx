@@ -1,4 +1,5 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
+import { warmUpMultipart } from '@app/upload-client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
@@ -8,20 +9,16 @@ import { DropZone } from './drop-zone';
 import { FileRow } from './file-row';
 import { LiveStatus } from './live-status';
 import { ResumeList } from './resume-list';
-import { useBatch } from './use-batch';
 import { usePaste } from './use-paste';
 import { useRowFocus } from './use-row-focus';
 import { useUploads } from './use-uploads';
-
-const ACTIVE = new Set(['requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
 
 /** Pick, drop or paste files; each is checked against the server's policy, then uploaded straight to the store. */
 export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) {
   // The shared default applies until the server's own numbers arrive.
   const policy = trpc.upload.policy.useQuery().data ?? defaultUploadPolicy;
   const uploads = useUploads(policy, { onUnauthorized });
-  const batch = useBatch(uploads.items);
-  const cancelAll = () => uploads.items.filter((item) => ACTIVE.has(item.status)).forEach((item) => uploads.cancel(item.id));
+  const { batch, cancelAll } = uploads;
   const panel = useRef<HTMLElement>(null);
   const focus = useRowFocus(
     uploads.items.map((item) => item.id),
@@ -38,7 +35,7 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
   // Once the page is idle, load the multipart code and start its hashing worker: the first large
   // file then starts at once, and none of it weighs on the first paint.
   useEffect(() => {
-    const warm = () => void import('./multipart/md5').then((m) => m.warmUpMd5()).then(() => import('./multipart/multipart-upload'));
+    const warm = () => void warmUpMultipart();
     const handle = window.requestIdleCallback ? window.requestIdleCallback(warm, { timeout: 2000 }) : window.setTimeout(warm, 500);
     return () => (window.cancelIdleCallback ? window.cancelIdleCallback(handle) : window.clearTimeout(handle));
   }, []);

@@ -1,5 +1,5 @@
 import { partLength, planParts, type PartPlan } from '@app/api/part-plan';
-import { backoffMs } from './backoff';
+import { backoffMs } from '../backoff';
 import type { Command, MachineEvent } from './machine-io';
 import { isTerminal, newPart, partsOf, type Limits, type MachineState, type PartRecord } from './part-state';
 import { schedule } from './schedule';

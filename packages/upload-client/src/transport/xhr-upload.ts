@@ -1,25 +1,6 @@
-import type { RouterOutputs } from '@app/api';
+import { aborted } from '../api-error';
+import { StoreError, type SendFile } from './send-file';
 import { parseStoreError } from './store-error';
-
-export type UploadTarget = RouterOutputs['upload']['requestUrl'];
-
-export interface Progress {
-  /** File bytes sent so far (for a POST form, scaled from the whole body). */
-  loaded: number;
-  total: number;
-}
-
-/** The store refused the upload; `code` is S3's error code, e.g. SignatureDoesNotMatch. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function storeError(xhr: XMLHttpRequest): StoreError {
   const text = typeof xhr.responseText === 'string' ? xhr.responseText : '';
@@ -38,9 +19,9 @@ function storeError(xhr: XMLHttpRequest): StoreError {
  * Sends the file straight to the store with XMLHttpRequest (fetch has no upload progress).
  * PUT sends exactly the signed headers; POST sends the signed fields, then the file last.
  */
-export function xhrUpload(target: UploadTarget, file: Blob, { onProgress, signal }: { onProgress: (p: Progress) => void; signal: AbortSignal }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException('Upload cancelled', 'AbortError'));
+export const xhrUpload: SendFile = (target, file, { onProgress, signal }) =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(aborted());
     const xhr = new XMLHttpRequest();
     xhr.open(target.method, target.url);
     let body: XMLHttpRequestBodyInit;
@@ -64,8 +45,7 @@ export function xhrUpload(target: UploadTarget, file: Blob, { onProgress, signal
       } else reject(storeError(xhr));
     };
     xhr.onerror = () => reject(new StoreError(0, 'NetworkError', 'The upload was interrupted by a network error.'));
-    xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+    xhr.onabort = () => reject(aborted());
     signal.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(body);
   });
-}

@@ -1,4 +1,4 @@
-import { parseStoreError } from '../store-error';
+import { parseStoreError } from './store-error';
 
 export type PartResult = { ok: true; etag: string } | { ok: false; status: number; code: string; message: string; aborted: boolean };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs } from './backoff';
+import { backoffMs } from '../backoff';
 import { ProgressMeter } from './progress';
 
 describe('progress of a multipart upload', () => {
