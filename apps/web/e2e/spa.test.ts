@@ -80,7 +80,10 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     const said = (await page.evaluate('window.__said')) as string[];
     expect(said.at(-1)).toMatch(/5 of 5 files uploaded\.$/);
     // Files finishing together are counted in one message rather than named one by one.
-    expect(said.some((s) => /^(photo-\d\.png uploaded\. )?[1-4] of 5 files uploaded\.$/.test(s)), said.join(' | ')).toBe(true);
+    expect(
+      said.some((s) => /^(photo-\d\.png uploaded\. )?[1-4] of 5 files uploaded\.$/.test(s)),
+      said.join(' | '),
+    ).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(DOCS, 'desktop.png'), fullPage: true });
     const stored = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-batch/'));
@@ -92,7 +95,10 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     const page = await stack.browser.newPage();
     await signIn(page, stack.origin, 'Stopper');
     await throttle(page, 256 * 1024);
-    await paste(page, Array.from({ length: 3 }, (_, i) => ({ name: `big-${i}.png`, type: 'image/png', bytes: makePng(700, 700) })));
+    await paste(
+      page,
+      Array.from({ length: 3 }, (_, i) => ({ name: `big-${i}.png`, type: 'image/png', bytes: makePng(700, 700) })),
+    );
     const rows = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem');
     await expect.poll(() => rows.evaluateAll((els) => els.filter((el) => el.getAttribute('data-status') === 'uploading').length)).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Cancel all' }).click();
@@ -156,7 +162,10 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     const focusPicker = async () => {
       for (let i = 0; i < 10; i++) {
         await page.keyboard.press('Tab');
-        if (await page.evaluate(() => document.activeElement?.closest('[data-testid=drop-zone]') !== null && (document.activeElement as HTMLInputElement).type === 'file')) return;
+        if (
+          await page.evaluate(() => document.activeElement?.closest('[data-testid=drop-zone]') !== null && (document.activeElement as HTMLInputElement).type === 'file')
+        )
+          return;
       }
       throw new Error('Tab never reached the file picker');
     };
