@@ -92,6 +92,8 @@ export const baseSchema = z.object({
   RATE_LIMIT_SIGN_PARTS_PER_MINUTE: count('calls').default(defaultLimits.signParts.limit),
   RATE_LIMIT_LIST_PARTS_PER_MINUTE: count('calls').default(defaultLimits.listParts.limit),
   RATE_LIMIT_ABORT_PER_MINUTE: count('calls').default(defaultLimits.abort.limit),
+  RATE_LIMIT_LIST_FILES_PER_MINUTE: count('calls').default(defaultLimits.listFiles.limit),
+  RATE_LIMIT_DELETE_FILES_PER_MINUTE: count('calls').default(defaultLimits.deleteFile.limit),
   QUOTA_RECONCILE_INTERVAL_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int()

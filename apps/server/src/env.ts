@@ -127,6 +127,8 @@ export function loadConfig(source: Source = process.env): Config {
       signParts: { limit: env.RATE_LIMIT_SIGN_PARTS_PER_MINUTE, windowSeconds: 60 },
       listParts: { limit: env.RATE_LIMIT_LIST_PARTS_PER_MINUTE, windowSeconds: 60 },
       abort: { limit: env.RATE_LIMIT_ABORT_PER_MINUTE, windowSeconds: 60 },
+      listFiles: { limit: env.RATE_LIMIT_LIST_FILES_PER_MINUTE, windowSeconds: 60 },
+      deleteFile: { limit: env.RATE_LIMIT_DELETE_FILES_PER_MINUTE, windowSeconds: 60 },
       quotaBytes: env.UPLOAD_QUOTA_BYTES || null,
     },
     quotaReconcileIntervalSeconds: env.QUOTA_RECONCILE_INTERVAL_SECONDS,

@@ -22,6 +22,8 @@ describe('environment', () => {
       signParts: { limit: 240, windowSeconds: 60 },
       listParts: { limit: 120, windowSeconds: 60 },
       abort: { limit: 120, windowSeconds: 60 },
+      listFiles: { limit: 120, windowSeconds: 60 },
+      deleteFile: { limit: 240, windowSeconds: 60 },
       quotaBytes: 1024 ** 3,
     });
     expect(config.quotaReconcileIntervalSeconds).toBe(600);
@@ -84,6 +86,8 @@ describe('environment', () => {
       RATE_LIMIT_SIGN_PARTS_PER_MINUTE: '30',
       RATE_LIMIT_LIST_PARTS_PER_MINUTE: '20',
       RATE_LIMIT_ABORT_PER_MINUTE: '5',
+      RATE_LIMIT_LIST_FILES_PER_MINUTE: '7',
+      RATE_LIMIT_DELETE_FILES_PER_MINUTE: '0',
       QUOTA_RECONCILE_INTERVAL_SECONDS: '60',
       UPLOAD_QUOTA_BYTES: '0',
       STAGING_MAX_AGE_SECONDS: '7200',
@@ -95,6 +99,8 @@ describe('environment', () => {
       signParts: { limit: 30, windowSeconds: 60 },
       listParts: { limit: 20, windowSeconds: 60 },
       abort: { limit: 5, windowSeconds: 60 },
+      listFiles: { limit: 7, windowSeconds: 60 },
+      deleteFile: { limit: 0, windowSeconds: 60 },
       quotaBytes: null,
     });
     expect(config.quotaReconcileIntervalSeconds).toBe(60);

@@ -47,6 +47,21 @@ function contract(name: string, make: () => QuotaLedger) {
       expect(await ledger.reserve(user, 'c', 50, 10, 100)).toMatchObject({ ok: true });
     });
 
+    it('removes a deleted file once per key, not below zero, and leaves a cold user alone', async () => {
+      const { ledger, user } = await fresh();
+      const before = (await ledger.read(user))!;
+      await ledger.remove(user, 'uploads/u/x.png', 20, 99);
+      await ledger.remove(user, 'uploads/u/x.png', 20, 99);
+      const after = (await ledger.read(user))!;
+      expect(after).toMatchObject({ stored: 30, committed: [{ key: 'uploads/u/x.png', until: 99 }] });
+      expect(after.storedVersion).toBe(before.storedVersion + 1);
+      expect(await ledger.reserve(user, 'a', 70, 10, 100)).toMatchObject({ ok: true });
+      await ledger.remove(user, 'uploads/u/y.png', 500, 99);
+      expect((await ledger.read(user))?.stored).toBe(0);
+      await ledger.remove(`${user}-cold`, 'uploads/u/x.png', 20, 99);
+      expect(await ledger.read(`${user}-cold`)).toBeNull();
+    });
+
     it('found bytes block new reservations but not the promotion of reserved files', async () => {
       const { ledger, user } = await fresh();
       const { version } = (await ledger.read(user))!;

@@ -44,4 +44,16 @@ describe("the server's upload sealer (node:crypto)", () => {
     }
     expect(() => createNodeSealer('short')).toThrow(/at least 32 characters/);
   });
+
+  it('seals cursors as the Web Crypto sealer does, and verifies only those', async () => {
+    const sealer = createNodeSealer(secret);
+    const cursor = { user: 'h-0123456789', payload: 'eyJ2IjoxLCJhIjoidXBsb2Fkcy8ifQ' };
+    const seal = await sealer.sealCursor(cursor);
+    expect(seal).toBe(createHmac('sha256', secret).update(`cursor-v1\n${cursor.user}\n${cursor.payload}`).digest('base64url'));
+    expect(seal).toBe(await createUploadSealer(secret).sealCursor(cursor));
+    expect(await sealer.verifyCursor(cursor, seal)).toBe(true);
+    expect(await sealer.verifyCursor({ ...cursor, user: 'alice' }, seal)).toBe(false);
+    expect(await sealer.verifyCursor({ ...cursor, payload: `${cursor.payload}x` }, seal)).toBe(false);
+    expect(await sealer.verifyCursor(cursor, `${seal}=`)).toBe(false);
+  });
 });

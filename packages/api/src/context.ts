@@ -71,6 +71,29 @@ export interface StoredObject {
   etag: string;
 }
 
+/** One object of a listing: what ListObjectsV2 tells about it (no type, no metadata). */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListOptions {
+  /** List only keys after this one (S3's StartAfter). */
+  startAfter?: string | undefined;
+  /** A previous page's `continuationToken`. */
+  continuationToken?: string | undefined;
+  /** At most this many keys (1-1000). */
+  limit: number;
+}
+
+/** A page of a listing, in the store's key order (UTF-8 byte order). */
+export interface ObjectPage {
+  objects: ListedObject[];
+  /** Where the next page starts; null on the last page. */
+  continuationToken: string | null;
+}
+
 /**
  * What the router needs from object storage. The server implements it with the AWS SDK; tests
  * may pass a fake. Methods throw on storage failures; `headObject` returns null for a missing key.
@@ -87,12 +110,14 @@ export interface UploadStorage {
    */
   copyObject(request: CopyRequest): Promise<void>;
   deleteObject(key: string): Promise<void>;
+  /** The keys under `prefix`, in key order (ListObjectsV2). */
+  listObjects(prefix: string, options: ListOptions): Promise<ObjectPage>;
   /** A download link; with `response`, the store answers with that type and disposition (signed). */
   presignGet(key: string, expiresIn: number, response?: DownloadResponse): Promise<string>;
   /** Seals declared metadata to its key with the server's secret (see seal.ts). */
   sealer: UploadSealer;
   /** What a user holds, for the quota ledger's background reconciliation (never on a request). */
-  scanUsage(user: string): Promise<UsageScan>;
+  scanUsage(user: string, options?: { cold?: boolean }): Promise<UsageScan>;
 
   /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
   createMultipart(request: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;

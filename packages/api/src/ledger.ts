@@ -48,6 +48,12 @@ export interface QuotaLedger {
   commit(user: string, key: string, bytes: number, until: number, quota: number): Promise<LedgerAnswer>;
   /** Undoes a commit whose promotion failed: the bytes are a reservation again, until `until`. */
   uncommit(user: string, key: string, bytes: number, until: number): Promise<void>;
+  /**
+   * A verified file of `bytes` under its final `key` was deleted: the stored bytes drop by it,
+   * once per key (marked committed until `until`, so a repeated or concurrent delete counts once).
+   * A cold user is left as is: the first count will not see the file.
+   */
+  remove(user: string, key: string, bytes: number, until: number): Promise<void>;
   /** Drops the entry for `key` (refused, aborted, never signed). */
   release(user: string, key: string): Promise<void>;
   read(user: string): Promise<LedgerState | null>;
@@ -75,7 +81,11 @@ export interface UsageScan {
  * objects, then final files: a promotion moves bytes forward in that order, so it is seen at least once.
  */
 export interface UsageSource {
-  scanUsage(user: string): Promise<UsageScan>;
+  /**
+   * `cold`: the first count of a user the ledger has never seen; nothing of theirs is being
+   * promoted (every `complete` waits for this count), so the listings may run at once.
+   */
+  scanUsage(user: string, options?: { cold?: boolean }): Promise<UsageScan>;
 }
 
 /** The next time a ledger needs a reconciliation: when its first entry or marker runs out. */

@@ -11,6 +11,9 @@ export interface Limits {
   signParts: RateRule;
   listParts: RateRule;
   abort: RateRule;
+  /** `files.list`: each call lists one page and reads up to 100 files' metadata. */
+  listFiles: RateRule;
+  deleteFile: RateRule;
   /** Bytes a user may keep stored; null means no quota. */
   quotaBytes: number | null;
 }
@@ -23,6 +26,9 @@ export const defaultLimits: Limits = {
   signParts: { limit: 240, windowSeconds: 60 },
   listParts: { limit: 120, windowSeconds: 60 },
   abort: { limit: 120, windowSeconds: 60 },
+  listFiles: { limit: 120, windowSeconds: 60 },
+  // One call a file: a "delete selected" of 100 files fits twice in a minute.
+  deleteFile: { limit: 240, windowSeconds: 60 },
   quotaBytes: 1024 * 1024 * 1024,
 };
 

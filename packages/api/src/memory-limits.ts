@@ -100,6 +100,15 @@ export function createMemoryLedger(): QuotaLedger {
       book.version++;
       book.storedVersion++;
     },
+    async remove(user, key, bytes, until) {
+      const book = books.get(user);
+      if (!book || book.committed.has(key)) return;
+      book.stored = Math.max(0, book.stored - bytes);
+      book.committed.set(key, until);
+      book.version++;
+      book.storedVersion++;
+      schedule(user, until);
+    },
     async release(user, key) {
       const book = books.get(user);
       const entry = book?.entries.get(key);

@@ -49,6 +49,18 @@ describe('upload seal', () => {
     }
   });
 
+  it('seals a cursor as node:crypto computes its message, bound to the user and never valid as an upload seal', async () => {
+    const sealer = createUploadSealer(secret);
+    const cursor = { user: 'alice', payload: 'eyJ2IjoxfQ' };
+    const seal = await sealer.sealCursor(cursor);
+    expect(seal).toBe(createHmac('sha256', secret).update('cursor-v1\nalice\neyJ2IjoxfQ').digest('base64url'));
+    expect(await sealer.verifyCursor(cursor, seal)).toBe(true);
+    expect(await sealer.verifyCursor({ ...cursor, user: 'bob' }, seal)).toBe(false);
+    expect(await sealer.verifyCursor({ ...cursor, payload: 'eyJ2IjoyfQ' }, seal)).toBe(false);
+    expect(await sealer.verifyCursor(cursor, undefined)).toBe(false);
+    expect(await sealer.verify(fields, await sealer.sealCursor({ user: fields.key, payload: `${fields.size}\n${fields.contentType}` }))).toBe(false);
+  });
+
   it('refuses a short secret', () => {
     expect(() => createUploadSealer('short')).toThrow(/at least 32 characters/);
   });

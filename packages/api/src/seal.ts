@@ -24,11 +24,21 @@ export interface SealedFields {
   routeData?: string | undefined;
 }
 
+/** What a listing cursor's seal covers: the user it was issued to and its content. */
+export interface CursorFields {
+  /** The user's key segment (`userSegment`): never contains a newline. */
+  user: string;
+  payload: string;
+}
+
 export interface UploadSealer {
   /** The seal of these fields (base64url HMAC-SHA256). */
   seal(fields: SealedFields): Promise<string>;
   /** Whether `seal` is the seal of these fields; compared in constant time by Web Crypto. */
   verify(fields: SealedFields, seal: string | undefined): Promise<boolean>;
+  /** The seal of a `files.list` cursor, bound to its user (same secret, its own message format). */
+  sealCursor(fields: CursorFields): Promise<string>;
+  verifyCursor(fields: CursorFields, seal: string | undefined): Promise<boolean>;
 }
 
 /** Shortest secret accepted: 32 characters, like AUTH_JWT_SECRET. */
@@ -42,10 +52,17 @@ export const MIN_SEAL_SECRET_LENGTH = 32;
 export const sealMessage = ({ key, size, contentType, route, originalName, routeData }: SealedFields) =>
   `v2\n${key}\n${size}\n${contentType}\n${route}\n${originalName}\n${routeData ?? ''}`;
 
+/**
+ * A cursor's message starts with `cursor-v1`, an upload's with `v2`: neither is a prefix of the
+ * other, so no cursor seal is ever a valid upload seal, or the reverse. The user segment holds
+ * no newline, so the first one after it ends it.
+ */
+export const cursorMessage = ({ user, payload }: CursorFields) => `cursor-v1\n${user}\n${payload}`;
+
 /** A seal is a base64url HMAC-SHA256, without padding: 43 characters. */
 export const SEAL_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-const message = (fields: SealedFields) => new TextEncoder().encode(sealMessage(fields));
+const encoder = new TextEncoder();
 
 const toBase64Url = (bytes: ArrayBuffer) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes)))
@@ -66,16 +83,18 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
  */
 export function createUploadSealer(secret: string): UploadSealer {
   if (secret.length < MIN_SEAL_SECRET_LENGTH) throw new Error(`the upload metadata secret must be at least ${MIN_SEAL_SECRET_LENGTH} characters`);
-  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const sign = async (text: string) => toBase64Url(await crypto.subtle.sign('HMAC', await key, encoder.encode(text)));
+  const check = async (text: string, seal: string | undefined) => {
+    const mac = seal === undefined ? null : fromBase64Url(seal);
+    if (!mac) return false;
+    return crypto.subtle.verify('HMAC', await key, mac, encoder.encode(text));
+  };
   return {
-    async seal(fields) {
-      return toBase64Url(await crypto.subtle.sign('HMAC', await key, message(fields)));
-    },
-    async verify(fields, seal) {
-      const mac = seal === undefined ? null : fromBase64Url(seal);
-      if (!mac) return false;
-      return crypto.subtle.verify('HMAC', await key, mac, message(fields));
-    },
+    seal: (fields) => sign(sealMessage(fields)),
+    verify: (fields, seal) => check(sealMessage(fields), seal),
+    sealCursor: (fields) => sign(cursorMessage(fields)),
+    verifyCursor: (fields, seal) => check(cursorMessage(fields), seal),
   };
 }
 

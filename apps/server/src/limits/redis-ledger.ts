@@ -64,6 +64,15 @@ redis.call('HSET', KEYS[1], 's', d(num('s') - bytes), 'r', d(num('r') + bytes), 
 bump(true)
 return {'ok', '0', at}`;
 
+// ARGV: user, key, bytes, until
+const REMOVE = `${COMMON}
+local key, bytes, untilMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if redis.call('HEXISTS', KEYS[1], 'c:' .. key) == 1 then return {'ok', '0', at} end
+redis.call('HSET', KEYS[1], 's', d(math.max(0, num('s') - bytes)), 'c:' .. key, d(untilMs))
+bump(true)
+schedule(untilMs)
+return {'ok', '0', at}`;
+
 // ARGV: user, key
 const RELEASE = `${COMMON}
 local e = entry(ARGV[2])
@@ -122,6 +131,9 @@ export function createRedisLedger(redis: Redis, prefix = 'uploads:quota:'): Quot
     commit: (user, key, bytes, until, quota) => run(COMMIT, user, key, bytes, until, quota),
     async uncommit(user, key, bytes, until) {
       await run(UNCOMMIT, user, key, bytes, until);
+    },
+    async remove(user, key, bytes, until) {
+      await run(REMOVE, user, key, bytes, until);
     },
     async release(user, key) {
       await run(RELEASE, user, key);

@@ -3,6 +3,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ObjectUnreadableError, VersionChangedError, type UploadSealer, type UploadStorage } from '@app/api';
 import { createPresigner } from './presigner';
 import { copyVersion } from './s3-copy';
+import { createS3List } from './s3-list';
 import { createS3Multipart } from './s3-multipart';
 import { createS3UsageSource } from './s3-usage';
 
@@ -109,6 +110,7 @@ export function createS3Storage(client: S3Client, bucket: string, sealer: Upload
       }
     },
 
+    ...createS3List(client, bucket),
     ...createS3Multipart(client, bucket, presign),
     ...createS3UsageSource(client, bucket),
   };

@@ -1,10 +1,19 @@
+import type { RouteTable } from '../routes/define';
+import { uploadRoutes } from '../routes/table';
 import { router } from '../trpc';
 import { authRouter } from './auth';
-import { uploadRouter } from './upload';
+import { filesRouter } from './files';
+import { createUploadRouter } from './upload';
 
-export const appRouter = router({
-  auth: authRouter,
-  upload: uploadRouter,
-});
+/** The API on a route table: `appRouter` is it on the product's `uploadRoutes`. */
+export function createAppRouter<const T extends RouteTable>(routes: T) {
+  return router({
+    auth: authRouter,
+    upload: createUploadRouter(routes),
+    files: filesRouter,
+  });
+}
+
+export const appRouter = createAppRouter(uploadRoutes);
 
 export type AppRouter = typeof appRouter;

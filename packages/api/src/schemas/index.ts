@@ -1,3 +1,4 @@
 export * from './auth';
 export * from './upload';
 export * from './multipart';
+export * from './files';

@@ -7,6 +7,13 @@ export const TEST_SEAL_SECRET = 'router-tests-upload-metadata-secret-0123456789'
 
 interface MemoryObject extends StoredObject {
   body: Uint8Array;
+  lastModified?: Date;
+}
+
+const utf8 = new TextEncoder();
+/** Compares keys by their UTF-8 bytes, as S3 orders a listing (not by UTF-16 code units). */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(utf8.encode(a), utf8.encode(b));
 }
 
 /**
@@ -60,12 +67,21 @@ export function memoryStorage() {
     },
     async copyObject({ source, target, etag, contentType, metadata }) {
       guard(`copy ${source}`);
-      objects.set(target, { ...get(source, etag), contentType, metadata });
+      objects.set(target, { ...get(source, etag), contentType, metadata, lastModified: new Date() });
     },
     async deleteObject(key) {
       guard(`delete ${key}`);
       objects.delete(key);
       json.delete(key);
+    },
+    async listObjects(prefix, { startAfter, continuationToken, limit }) {
+      guard(`list ${prefix}`);
+      // Byte order of UTF-8 keys, as S3 lists; the continuation token is the last key returned.
+      const after = continuationToken ?? startAfter ?? '';
+      const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && byteOrder(k, after) > 0).sort(byteOrder);
+      const page = keys.slice(0, limit);
+      const objectsOut = page.map((key) => ({ key, size: objects.get(key)!.size, lastModified: objects.get(key)!.lastModified ?? new Date(0) }));
+      return { objects: objectsOut, continuationToken: keys.length > limit ? page.at(-1)! : null };
     },
     async presignGet(key, _expiresIn, response) {
       guard(`presignGet ${key}`);
@@ -159,7 +175,7 @@ export function memoryStorage() {
      */
     put(key: string, body: Uint8Array, contentType: string, metadata: Record<string, string | undefined>) {
       const merged = Object.fromEntries(Object.entries({ ...signedMetadata.get(key), ...metadata }).filter((e): e is [string, string] => e[1] !== undefined));
-      objects.set(key, { size: body.length, contentType, metadata: merged, etag: `"v${++version}"`, body });
+      objects.set(key, { size: body.length, contentType, metadata: merged, etag: `"v${++version}"`, body, lastModified: new Date() });
     },
     failWith(error: Error | null) {
       failing = error;
