@@ -104,11 +104,3 @@ export async function releaseQuota(ctx: Ctx, key: string): Promise<void> {
   // A hold that cannot be dropped only counts until the next reconciliation: never fail the call for it.
   await ctx.ledger.release(user, key).catch(() => ctx.reconciler.refresh(user));
 }
-
-/** A verified file was deleted: its bytes leave the quota at once (once, however often it is deleted). */
-export async function removeFromQuota(ctx: Ctx, key: string, size: number): Promise<void> {
-  if (ctx.limits.quotaBytes === null) return;
-  const user = await userSegment(ctx.user.id);
-  // Not removed now, the bytes only count until the next reconciliation: never fail the delete for it.
-  await ctx.ledger.remove(user, key, size, ctx.reconciler.now() + ctx.reconciler.intervalMs).catch(() => ctx.reconciler.refresh(user));
-}
