@@ -115,7 +115,7 @@ describe.each([{ outbox: 'bucket' }, { outbox: 'Redis' }])('completion events, o
     expect(payload(ids[0]!)).toEqual({
       type: 'file.uploaded',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      data: { key: photo.key, route: 'default', userId: 'erin', name: 'summer-photo.png', size: photo.size, contentType: 'image/png' },
+      data: { key: photo.key, route: 'default', userId: 'erin', name: 'Summer photo.png', size: photo.size, contentType: 'image/png' },
     });
     expect(payload(ids[2]!)).toMatchObject({ type: 'file.deleted', data: deleted });
   });
@@ -124,7 +124,7 @@ describe.each([{ outbox: 'bucket' }, { outbox: 'Redis' }])('completion events, o
     const receiver = await startReceiver({ refuse: 2, holdMs: 100 });
     const config = { ...fast(receiver.url, { baseMs: 100, capMs: 200 }), pollMs: 20 };
     const [a, b] = await Promise.all([start(config), start(config)]);
-    const keys = Array.from({ length: 6 }, (_, i) => `uploads/erin/${randomBytes(16).toString('hex')}-both-${i}.png`);
+    const keys = Array.from({ length: 6 }, (_, i) => `uploads/erin/default/${randomBytes(16).toString('hex')}-both-${i}.png`);
     await Promise.all(
       keys.map((key, i) =>
         (i % 2 ? a : b).deps.events!.emit('file.deleted', { key, route: 'default', userId: 'erin', name: `both-${i}.png`, size: 1, contentType: 'image/png' }),
@@ -154,7 +154,7 @@ describe.each([{ outbox: 'bucket' }, { outbox: 'Redis' }])('completion events, o
   it('an instance that dies mid-attempt frees the event when its lease ends; that attempt counts', async () => {
     const receiver = await startReceiver({ refuse: 1 });
     const dying = redis ? createRedisOutbox(new Redis(redis.url)) : createBucketOutbox(createS3JsonObjects(admin, bucket));
-    const key = `uploads/erin/${randomBytes(16).toString('hex')}-orphan.png`;
+    const key = `uploads/erin/default/${randomBytes(16).toString('hex')}-orphan.png`;
     const id = eventId('file.deleted', key);
     await dying.add({
       id,
@@ -177,7 +177,7 @@ describe.each([{ outbox: 'bucket' }, { outbox: 'Redis' }])('completion events, o
   it('after the last attempt, the event is moved to the failed events with its error, and not sent again', async () => {
     const receiver = await startReceiver({ refuse: 100 });
     const t = await start(fast(receiver.url, { baseMs: 100, capMs: 100, maxAttempts: 3 }));
-    const key = `uploads/erin/${randomBytes(16).toString('hex')}-gone.png`;
+    const key = `uploads/erin/default/${randomBytes(16).toString('hex')}-gone.png`;
     await t.deps.events!.emit('file.deleted', { key, route: 'default', userId: 'erin', name: 'gone.png', size: 1, contentType: 'image/png' });
     const id = eventId('file.deleted', key);
     await until(async () => receiver.of(id).length === 3 && (await pending()).length === 0, 'the event given up');

@@ -9,11 +9,14 @@ export async function signIn(page: Page, origin: string, name: string) {
 
 /** Files made in the page, as a user's clipboard or drag would carry them. */
 export async function transferOf(page: Page, files: Array<{ name: string; type: string; bytes: Buffer }>) {
-  return page.evaluateHandle((list) => {
-    const transfer = new DataTransfer();
-    for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
-    return transfer;
-  }, files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') })));
+  return page.evaluateHandle(
+    (list) => {
+      const transfer = new DataTransfer();
+      for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+      return transfer;
+    },
+    files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') })),
+  );
 }
 
 /** Ctrl/Cmd+V as the page sees it: a paste event on the document carrying the files. */

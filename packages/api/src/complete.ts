@@ -1,17 +1,38 @@
 import { TRPCError } from '@trpc/server';
 import { bytesToCheck, checkContent } from './content';
-import { ObjectUnreadableError, type Context, type StoredObject, type User } from './context';
+import { ObjectUnreadableError, ROUTE_META, type Context, type StoredObject, type User } from './context';
 import { downloadResponse } from './download';
-import { finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
+import { DEFAULT_ROUTE, finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
 import { checkFile, formatBytes, normalizeContentType } from './policy';
 import { commitQuota, releaseQuota, uncommitQuota } from './quota';
+import { promoteCounted, tooMany } from './routes/file-count';
+import type { ResolvedRoute } from './routes/rules';
 import { declaredFields, fileMetadata, SEAL_META } from './seal';
 import { callStorage } from './storage-error';
 
 type Ctx = Context & { user: User };
 
-/** Why a staged object is not what was signed and allowed, or null. */
-async function problemWith(ctx: Ctx, key: string, object: StoredObject): Promise<string | null> {
+/** The routes of the table `complete` applies, by name (`resolveRoutes`). */
+export type Routes = ReadonlyMap<string, ResolvedRoute>;
+
+/** A verified, final file, the route whose rules it passed, and the files it replaced. */
+export interface Completed {
+  key: string;
+  object: StoredObject;
+  route: ResolvedRoute;
+  replaced: string[];
+}
+
+/** The route a file was signed for (its sealed metadata); a route no longer in the table, null. */
+const routeOf = (routes: Routes, object: StoredObject) => routes.get(object.metadata[ROUTE_META] ?? DEFAULT_ROUTE) ?? null;
+
+/** Why a staged object is not what was signed and allowed by its route; else the route. */
+async function check(ctx: Ctx, routes: Routes, key: string, object: StoredObject): Promise<{ problem: string } | { route: ResolvedRoute }> {
+  const problem = await problemWith(ctx, routes, key, object);
+  return typeof problem === 'string' ? { problem } : { route: problem };
+}
+
+async function problemWith(ctx: Ctx, routes: Routes, key: string, object: StoredObject): Promise<string | ResolvedRoute> {
   const declared = declaredFields(key, object.metadata);
   const { size: declaredSize, contentType: declaredType } = declared;
   const storedType = normalizeContentType(object.contentType ?? '');
@@ -22,10 +43,14 @@ async function problemWith(ctx: Ctx, key: string, object: StoredObject): Promise
   // Declared size and type are only worth something if they were signed for this very key.
   const sealed = await ctx.storage.sealer.verify(declared, object.metadata[SEAL_META]);
   if (!sealed) return 'it did not arrive through the upload link issued for this key (it carries metadata signed for another file, or none)';
-  const policy = checkFile(ctx.policy, { type: storedType, size: object.size });
-  if (policy) return policy.message;
+  // The sealed route's rules, as the table says now: never a route the client names later.
+  const route = routes.get(declared.route);
+  if (!route) return `it was signed for the route "${declared.route}", which this server no longer has`;
+  if (key.split('/')[2] !== declared.route) return `it was signed for the route "${declared.route}", not the one in its key`;
+  const policy = checkFile(route.policy, { type: storedType, size: object.size });
+  if (policy) return route.rules.name === DEFAULT_ROUTE ? policy.message : `${policy.message} (route "${route.rules.name}")`;
   const bytes = await callStorage(() => ctx.storage.readStart(key, bytesToCheck(declaredType, object.size), object.etag));
-  return checkContent(bytes, declaredType, object.size > bytes.length);
+  return (await checkContent(bytes, declaredType, object.size > bytes.length)) ?? route;
 }
 
 /**
@@ -48,10 +73,10 @@ async function refuseUnreadable(ctx: Ctx, key: string, cause: ObjectUnreadableEr
 }
 
 /** The answer to a `complete`: the final file and a short-lived link that downloads it safely. */
-export async function downloadLink(ctx: Ctx, key: string, object: StoredObject) {
+export async function downloadLink(ctx: Ctx, key: string, object: StoredObject, ttlSeconds = ctx.policy.urlTtlSeconds) {
   const contentType = normalizeContentType(object.contentType ?? '');
   // A download link lives as long as an upload link, so the preview after `complete` works at once.
-  const url = await callStorage(() => ctx.storage.presignGet(key, ctx.policy.urlTtlSeconds, downloadResponse(key, contentType)));
+  const url = await callStorage(() => ctx.storage.presignGet(key, ttlSeconds, downloadResponse(key, contentType)));
   return { key, size: object.size, contentType, url };
 }
 
@@ -71,10 +96,10 @@ export async function assertOwnStagedKey(ctx: Ctx, key: string): Promise<void> {
  * the policy, content matching its type, within quota. Only this exact verified version is copied,
  * so re-using the upload URL can never change or replace a final file.
  */
-export async function completeUpload(ctx: Ctx, key: string) {
+export async function completeUpload(ctx: Ctx, routes: Routes, key: string): Promise<Completed> {
   await assertOwnStagedKey(ctx, key);
   try {
-    return await verifyAndPromote(ctx, key);
+    return await verifyAndPromote(ctx, routes, key);
   } catch (error) {
     const cause = error instanceof TRPCError ? error.cause : error;
     if (cause instanceof ObjectUnreadableError) return refuseUnreadable(ctx, key, cause);
@@ -82,16 +107,21 @@ export async function completeUpload(ctx: Ctx, key: string) {
   }
 }
 
-async function verifyAndPromote(ctx: Ctx, key: string) {
+/** The staged file goes and its hold with it: it will never be promoted. */
+async function discard(ctx: Ctx, key: string): Promise<void> {
+  await callStorage(() => ctx.storage.deleteObject(key));
+  await releaseQuota(ctx, key);
+}
+
+async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<Completed> {
   const finalKey = finalKeyOf(key);
   const [staged, done] = await Promise.all([callStorage(() => ctx.storage.headObject(key)), callStorage(() => ctx.storage.headObject(finalKey))]);
   if (done) {
     // Already completed: a second upload through the same URL is discarded, never promoted.
-    if (staged) {
-      await callStorage(() => ctx.storage.deleteObject(key));
-      await releaseQuota(ctx, key);
-    }
-    return { key: finalKey, object: done };
+    if (staged) await discard(ctx, key);
+    const route = routeOf(routes, done);
+    if (!route) throw new TRPCError({ code: 'NOT_FOUND', message: `This file's route "${done.metadata[ROUTE_META]}" no longer exists on this server.` });
+    return { key: finalKey, object: done, route, replaced: [] };
   }
   if (!staged) {
     throw new TRPCError({
@@ -99,20 +129,28 @@ async function verifyAndPromote(ctx: Ctx, key: string) {
       message: 'No file was uploaded under this key (or its upload link expired): upload it, then call complete.',
     });
   }
-  const problem = await problemWith(ctx, key, staged);
-  if (problem) {
-    await callStorage(() => ctx.storage.deleteObject(key));
-    await releaseQuota(ctx, key);
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `The uploaded file was removed: ${problem}.` });
+  const checked = await check(ctx, routes, key, staged);
+  if ('problem' in checked) {
+    await discard(ctx, key);
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `The uploaded file was removed: ${checked.problem}.` });
   }
+  const { route } = checked;
+  const refuse = async (): Promise<never> => {
+    await discard(ctx, key);
+    throw tooMany(route);
+  };
+  const replaced = await promoteCounted(ctx, route, finalKey, refuse, () => promote(ctx, route, key, finalKey, staged));
+  return { key: finalKey, object: staged, route, replaced };
+}
+
+/** Commits the quota and copies this verified version to its final key. */
+async function promote(ctx: Ctx, route: ResolvedRoute, key: string, finalKey: string, staged: StoredObject): Promise<void> {
+  const ttl = route.rules.urlTtlSeconds;
   // The ledger, not a listing of the user's files, decides: one atomic step, whatever they hold.
   try {
-    await commitQuota(ctx, key, staged.size);
+    await commitQuota(ctx, key, staged.size, ttl);
   } catch (error) {
-    if (error instanceof TRPCError && error.code === 'PAYLOAD_TOO_LARGE') {
-      await callStorage(() => ctx.storage.deleteObject(key));
-      await releaseQuota(ctx, key);
-    }
+    if (error instanceof TRPCError && error.code === 'PAYLOAD_TOO_LARGE') await discard(ctx, key);
     throw error;
   }
   // The final object gets the signed type and our metadata only: nothing the uploader added to the
@@ -122,11 +160,10 @@ async function verifyAndPromote(ctx: Ctx, key: string) {
   try {
     await callStorage(() => ctx.storage.copyObject({ source: key, target: finalKey, etag: staged.etag, size: staged.size, contentType: declaredType, metadata }));
   } catch (error) {
-    await uncommitQuota(ctx, key, staged.size);
+    await uncommitQuota(ctx, key, staged.size, ttl);
     throw error;
   }
   await callStorage(() => ctx.storage.deleteObject(key));
   // A count taken during the copy may have held the staged bytes again: they are gone now.
   await releaseQuota(ctx, key);
-  return { key: finalKey, object: staged };
 }

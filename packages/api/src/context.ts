@@ -117,7 +117,7 @@ export interface UploadStorage {
   /** Seals declared metadata to its key with the server's secret (see seal.ts). */
   sealer: UploadSealer;
   /** What a user holds, for the quota ledger's background reconciliation (never on a request). */
-  scanUsage(user: string): Promise<UsageScan>;
+  scanUsage(user: string, options?: { cold?: boolean }): Promise<UsageScan>;
 
   /** Starts a multipart upload whose object will have this type and metadata; returns its upload id. */
   createMultipart(request: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;

@@ -1,14 +1,18 @@
-import type { Context, FileEventData, StoredObject, User } from './context';
+import { ORIGINAL_NAME_META, ROUTE_META, type Context, type FileEventData, type StoredObject, type User } from './context';
+import { DEFAULT_ROUTE, parseFinalKey } from './key';
+import { decodeOriginalName } from './original-name';
 import { normalizeContentType } from './policy';
 
-/** The route of files whose key names none (every file before routes existed). */
-const DEFAULT_ROUTE = 'default';
-
-/** What a file event tells the host app about a final file. */
+/**
+ * What a file event tells the host app about a final file: its route and original name come from
+ * the object's metadata; files stored before routes existed have neither, and get the route of
+ * their key and its readable part (`<slug>.<ext>`) as the name.
+ */
 export function fileEventData(user: User, key: string, object: StoredObject): FileEventData {
-  // `<32 hex>-<slug>.<ext>`: the readable part of the key stands in for the original name.
-  const name = (key.split('/').pop() ?? key).replace(/^[0-9a-f]{32}-/, '');
-  return { key, route: DEFAULT_ROUTE, userId: user.id, name, size: object.size, contentType: normalizeContentType(object.contentType ?? '') };
+  const parts = parseFinalKey(key);
+  const name = decodeOriginalName(object.metadata[ORIGINAL_NAME_META]) ?? (parts ? `${parts.slug}.${parts.ext}` : (key.split('/').pop() ?? key));
+  const route = object.metadata[ROUTE_META] || (parts?.route ?? DEFAULT_ROUTE);
+  return { key, route, userId: user.id, name, size: object.size, contentType: normalizeContentType(object.contentType ?? '') };
 }
 
 /**

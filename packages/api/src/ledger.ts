@@ -81,7 +81,11 @@ export interface UsageScan {
  * objects, then final files: a promotion moves bytes forward in that order, so it is seen at least once.
  */
 export interface UsageSource {
-  scanUsage(user: string): Promise<UsageScan>;
+  /**
+   * `cold`: the first count of a user the ledger has never seen; nothing of theirs is being
+   * promoted (every `complete` waits for this count), so the listings may run at once.
+   */
+  scanUsage(user: string, options?: { cold?: boolean }): Promise<UsageScan>;
 }
 
 /** The next time a ledger needs a reconciliation: when its first entry or marker runs out. */

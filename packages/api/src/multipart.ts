@@ -1,11 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { assertOwnStagedKey, completeUpload } from './complete';
+import { assertOwnStagedKey, completeUpload, type Routes } from './complete';
 import type { Context, StoredPart, User } from './context';
-import { DEFAULT_ROUTE, finalKeyOf, generateKey } from './key';
-import { encodeOriginalName } from './original-name';
+import { finalKeyOf } from './key';
 import { partLength, planParts } from './part-plan';
-import { checkFile, normalizeContentType } from './policy';
+import { assertRoomFor } from './routes/file-count';
+import { prepareUpload } from './routes/prepare';
+import type { ResolvedRoute } from './routes/rules';
 import { releaseQuota, reserveQuota } from './quota';
 import { declaredMetadata } from './seal';
 import { callStorage } from './storage-error';
@@ -41,22 +42,16 @@ async function requireManifest(ctx: Ctx, key: string, uploadId: string): Promise
   return manifest;
 }
 
-export async function startMultipart(ctx: Ctx, input: { fileName: string; contentType: string; size: number }) {
-  const contentType = normalizeContentType(input.contentType);
-  const violation = checkFile(ctx.policy, { type: contentType, size: input.size });
-  if (violation) {
-    throw new TRPCError({ code: violation.reason === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: violation.message });
+export async function startMultipart(ctx: Ctx, route: ResolvedRoute, input: { fileName: string; contentType: string; size: number }) {
+  if (route.rules.multipartThresholdBytes === null) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Route "${route.rules.name}" takes single uploads only: use upload.requestUrl.` });
   }
-  const key = await generateKey(ctx.user.id, DEFAULT_ROUTE, input.fileName, contentType, ctx.now?.().getTime());
+  const { key, contentType, fields } = await prepareUpload(ctx, route, input);
+  await assertRoomFor(ctx, route);
+  const ttl = route.rules.urlTtlSeconds;
   // The planned size is held from the start: every part's URL is covered before it is signed.
-  await reserveQuota(ctx, key, input.size);
-  const metadata = await declaredMetadata(ctx.storage.sealer, {
-    key,
-    size: input.size,
-    contentType,
-    route: DEFAULT_ROUTE,
-    originalName: encodeOriginalName(input.fileName),
-  });
+  await reserveQuota(ctx, key, input.size, ttl);
+  const metadata = await declaredMetadata(ctx.storage.sealer, fields);
   const plan = planParts(input.size);
   let uploadId: string | undefined;
   try {
@@ -68,19 +63,22 @@ export async function startMultipart(ctx: Ctx, input: { fileName: string; conten
     await releaseQuota(ctx, key);
     throw error;
   }
-  const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ctx.policy.urlTtlSeconds * 1000).toISOString();
+  const expiresAt = new Date((ctx.now?.() ?? new Date()).getTime() + ttl * 1000).toISOString();
   return { key, uploadId, partSize: plan.partSize, partCount: plan.partCount, expiresAt };
 }
 
-export async function signParts(ctx: Ctx, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {
+/** The URL lifetime of the route in a staged key (`staging/<user>/<route>/...`). */
+const ttlOf = (ctx: Ctx, routes: Routes, key: string) => routes.get(key.split('/')[2] ?? '')?.rules.urlTtlSeconds ?? ctx.policy.urlTtlSeconds;
+
+export async function signParts(ctx: Ctx, routes: Routes, input: { key: string; uploadId: string; partNumbers: number[]; contentMd5?: string[] | undefined }) {
   const manifest = await requireManifest(ctx, input.key, input.uploadId);
   const beyond = input.partNumbers.filter((n) => n > manifest.partCount);
   if (beyond.length) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: `partNumbers: this upload has ${manifest.partCount} parts; ${beyond.join(', ')} do not exist.` });
   }
   // Extends the hold past these URLs' lifetime (or holds the plan again if it had run out).
-  await reserveQuota(ctx, input.key, manifest.size);
-  const expiresIn = ctx.policy.urlTtlSeconds;
+  const expiresIn = ttlOf(ctx, routes, input.key);
+  await reserveQuota(ctx, input.key, manifest.size, expiresIn);
   const parts = await Promise.all(
     input.partNumbers.map(async (partNumber, i) => {
       const request = { key: input.key, uploadId: input.uploadId, partNumber, size: partLength(manifest, partNumber), contentMd5: input.contentMd5?.[i], expiresIn };
@@ -114,11 +112,11 @@ function partsProblem(manifest: Manifest, given: Array<{ partNumber: number; eta
   return null;
 }
 
-export async function completeMultipart(ctx: Ctx, input: { key: string; uploadId: string; parts: Array<{ partNumber: number; etag: string }> }) {
+export async function completeMultipart(ctx: Ctx, routes: Routes, input: { key: string; uploadId: string; parts: Array<{ partNumber: number; etag: string }> }) {
   const manifest = await loadManifest(ctx, input.key, input.uploadId);
   // No plan left: a finished upload answers again (idempotent); anything else is unknown.
   if (!manifest) {
-    if (await callStorage(() => ctx.storage.headObject(finalKeyOf(input.key)))) return completeUpload(ctx, input.key);
+    if (await callStorage(() => ctx.storage.headObject(finalKeyOf(input.key)))) return completeUpload(ctx, routes, input.key);
     throw notFound();
   }
   const stored = await callStorage(() => ctx.storage.listParts(input.key, input.uploadId));
@@ -131,7 +129,7 @@ export async function completeMultipart(ctx: Ctx, input: { key: string; uploadId
   // The plan goes once the file is final or refused; a retriable failure keeps it for the retry.
   const dropPlan = () => ctx.storage.deleteObject(manifestKey(input.key)).catch(() => {});
   try {
-    const result = await completeUpload(ctx, input.key);
+    const result = await completeUpload(ctx, routes, input.key);
     await dropPlan();
     return result;
   } catch (error) {

@@ -3,8 +3,7 @@
  * Plain data and pure functions, safe to import in the browser.
  */
 
-/** File extension used in generated keys, by content type. Types not listed get `bin`. */
-export const EXTENSIONS: Readonly<Record<string, string>> = {
+const EXTENSION_OF = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
   'image/webp': 'webp',
@@ -20,7 +19,13 @@ export const EXTENSIONS: Readonly<Record<string, string>> = {
   'application/zip': 'zip',
   'text/plain': 'txt',
   'text/csv': 'csv',
-};
+} as const satisfies Record<string, string>;
+
+/** The types the product knows (keys get their extension, route families expand to them). */
+export type KnownType = keyof typeof EXTENSION_OF;
+
+/** File extension used in generated keys, by content type. Types not listed get `bin`. */
+export const EXTENSIONS: Readonly<Record<string, string>> = EXTENSION_OF;
 
 export const DEFAULT_ALLOWED_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'application/pdf'];
 
@@ -46,7 +51,9 @@ export function choosePartSize(size: number): number {
  * Types without a signature that a browser can render with script (SVG) or take for markup (text):
  * `complete` reads them whole, so they are limited in size.
  */
-export const WHOLE_CHECKED_TYPES: readonly string[] = ['image/svg+xml', 'text/plain', 'text/csv'];
+const WHOLE_CHECKED = ['image/svg+xml', 'text/plain', 'text/csv'] as const satisfies readonly KnownType[];
+export type WholeCheckedType = (typeof WHOLE_CHECKED)[number];
+export const WHOLE_CHECKED_TYPES: readonly string[] = WHOLE_CHECKED;
 export const WHOLE_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 
 /** S3 presigned URLs live at most 7 days. */

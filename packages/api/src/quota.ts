@@ -24,22 +24,27 @@ function refuse(quota: number, held: number, size: number): TRPCError {
 
 const COUNTING_RETRY_SECONDS = 2;
 
+/** A ledger step; a ledger that fails is a retriable SERVICE_UNAVAILABLE. */
+async function attempt(step: () => Promise<LedgerAnswer>): Promise<LedgerAnswer> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The quota ledger did not answer; try again in a moment.', cause: error });
+  }
+}
+
 /** Runs a ledger step; a cold user is counted first (in the background, shared), then it runs again. */
 async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>, size: number): Promise<void> {
   const quota = ctx.limits.quotaBytes!;
-  const attempt = async () => {
-    try {
-      return await step();
-    } catch (error) {
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The quota ledger did not answer; try again in a moment.', cause: error });
-    }
-  };
-  let answer = await attempt();
+  let answer = await attempt(step);
   if (!answer.ok && answer.reason === 'cold') {
-    const warm = await ctx.reconciler.warm(user).catch((error: unknown) => {
+    let warm: boolean;
+    try {
+      warm = await ctx.reconciler.warm(user);
+    } catch (error) {
       throw storageError(error);
-    });
-    if (warm) answer = await attempt();
+    }
+    if (warm) answer = await attempt(step);
   }
   if (answer.ok) {
     if (answer.reconciledAt + ctx.reconciler.intervalMs < ctx.reconciler.now()) ctx.reconciler.refresh(user);
@@ -54,33 +59,34 @@ async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>,
   });
 }
 
-const reservationEnd = (ctx: Ctx) => ctx.reconciler.now() + ctx.policy.urlTtlSeconds * 1000 + RESERVATION_MARGIN_MS;
+/** `ttlSeconds`: the lifetime of the URLs the hold covers (the route's, which may differ from UPLOAD_URL_TTL_SECONDS). */
+const reservationEnd = (ctx: Ctx, ttlSeconds: number) => ctx.reconciler.now() + ttlSeconds * 1000 + RESERVATION_MARGIN_MS;
 
 /**
  * Before signing: holds `size` bytes under `key` against the quota, atomically with every other
  * instance, until the signed URL can no longer be used. Again for the same key (more parts signed)
  * it only extends the hold, or holds the size again if a reconciliation shrank it.
  */
-export async function reserveQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+export async function reserveQuota(ctx: Ctx, key: string, size: number, ttlSeconds = ctx.policy.urlTtlSeconds): Promise<void> {
   const quota = ctx.limits.quotaBytes;
   if (quota === null) return;
   const user = await userSegment(ctx.user.id);
-  await settle(ctx, user, () => ctx.ledger.reserve(user, key, size, reservationEnd(ctx), quota), size);
+  await settle(ctx, user, () => ctx.ledger.reserve(user, key, size, reservationEnd(ctx, ttlSeconds), quota), size);
 }
 
 /** At `complete`, before the promotion: the held bytes become stored, or the file must fit now. */
-export async function commitQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+export async function commitQuota(ctx: Ctx, key: string, size: number, ttlSeconds = ctx.policy.urlTtlSeconds): Promise<void> {
   const quota = ctx.limits.quotaBytes;
   if (quota === null) return;
   const user = await userSegment(ctx.user.id);
-  await settle(ctx, user, () => ctx.ledger.commit(user, key, size, reservationEnd(ctx), quota), size);
+  await settle(ctx, user, () => ctx.ledger.commit(user, key, size, reservationEnd(ctx, ttlSeconds), quota), size);
 }
 
 /** The promotion failed after `commitQuota`: the bytes are held again, so a retry needs no new room. */
-export async function uncommitQuota(ctx: Ctx, key: string, size: number): Promise<void> {
+export async function uncommitQuota(ctx: Ctx, key: string, size: number, ttlSeconds = ctx.policy.urlTtlSeconds): Promise<void> {
   if (ctx.limits.quotaBytes === null) return;
   const user = await userSegment(ctx.user.id);
-  await ctx.ledger.uncommit(user, key, size, reservationEnd(ctx)).catch(() => ctx.reconciler.refresh(user));
+  await ctx.ledger.uncommit(user, key, size, reservationEnd(ctx, ttlSeconds)).catch(() => ctx.reconciler.refresh(user));
 }
 
 /** A verified file was deleted: its bytes leave the quota at once (once, however often it is deleted). */

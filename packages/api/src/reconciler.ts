@@ -43,8 +43,9 @@ export function createReconciler({ ledger, source, intervalMs, coldWaitMs = 5000
       // A count is valid if no promotion changed the stored bytes while it ran; entries added or
       // dropped meanwhile are merged with it, so a busy user needs a new count only for that.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const before = (await ledger.read(user))?.storedVersion ?? 0;
-        const scan = await source.scanUsage(user);
+        const known = await ledger.read(user);
+        const before = known?.storedVersion ?? 0;
+        const scan = await source.scanUsage(user, { cold: known?.reconciledAt == null });
         for (let merge = 0; merge < 5; merge++) {
           const state = await ledger.read(user);
           if ((state?.storedVersion ?? 0) !== before) break;

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Context } from './context';
+import type { Context, User } from './context';
 import { RateLimitedError } from './limits';
 
 interface IssueLike {
@@ -47,6 +47,7 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
       message: ctx.authError ? `Sign in again: ${ctx.authError}.` : 'Sign in first: send "Authorization: Bearer <token>".',
     });
   }
-  // Only what changes: tRPC merges it into ctx (copying the whole ctx again costs on every call).
-  return next({ ctx: { user: ctx.user } });
+  // `ctx.user` is already the signed-in user: the override only narrows its type. Passed as a value,
+  // tRPC would copy the whole context into a new object (property by property) on every call.
+  return next({ ctx: undefined as unknown as { user: User } });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { harness, MiB, png, trpcError, type RunMultipart } from './client.fixture';
+import { harness, MiB, POLICY, png, trpcError, type RunMultipart } from './client.fixture';
 import { StoreError } from './transport/send-file';
 
 describe('the upload queue', () => {
@@ -65,7 +65,8 @@ describe('the upload queue', () => {
 
   it('runs a prepare step before the check and signing: the processed size and type are signed', async () => {
     const prepare = vi.fn(async (file: File) => new File([new Uint8Array(40)], file.name.replace(/\.png$/, '.webp'), { type: 'image/webp' }));
-    const h = harness({ prepare });
+    const h = harness({ policy: { ...POLICY, maxBytes: 100, image: { maxEdge: 100 } }, prepare });
+    // Too large as picked, allowed once processed.
     h.client.add([png('big.png', 5000)], { route: 'photos' });
     await h.flush();
     expect(prepare).toHaveBeenCalledWith(expect.any(File), expect.objectContaining({ route: 'photos' }));
@@ -75,11 +76,20 @@ describe('the upload queue', () => {
   });
 
   it('refuses what prepare made when the policy does not allow it', async () => {
-    const h = harness({ prepare: async () => new File(['x'], 'x.html', { type: 'text/html' }) });
+    const h = harness({ policy: { ...POLICY, image: { maxEdge: 100 } }, prepare: async () => new File(['x'], 'x.html', { type: 'text/html' }) });
     h.client.add([png('a.png', 10)]);
     await h.flush();
     expect(h.statuses()).toEqual(['refused']);
     expect(h.calls).toEqual([]);
+  });
+
+  it('checks the picked file at once where the route processes no images, prepare step or not', async () => {
+    const prepare = vi.fn(async (file: File) => file);
+    const h = harness({ prepare });
+    h.client.add([new File(['<p>'], 'notes.html', { type: 'text/html' })]);
+    expect(h.statuses()).toEqual(['refused']);
+    await h.flush();
+    expect(prepare).not.toHaveBeenCalled();
   });
 
   it('sends a file from the threshold on in parts, through the lazily loaded engine', async () => {
@@ -90,6 +100,17 @@ describe('the upload queue', () => {
     expect(runMultipart).toHaveBeenCalledOnce();
     expect(h.statuses()).toEqual(['done']);
     expect(h.sends).toEqual([]);
+  });
+
+  it("takes the rules of each file's route: a route without multipart sends a large file whole, another refuses its type", async () => {
+    const runMultipart = vi.fn<RunMultipart>();
+    const rules = { photos: { ...POLICY, multipartThresholdBytes: null }, docs: { ...POLICY, allowedTypes: ['application/pdf'] } };
+    const h = harness({ policy: (route) => rules[route ?? 'photos'] }, runMultipart);
+    h.client.add([png('big.png', 9 * MiB)], { route: 'photos' });
+    h.client.add([png('a.png', 10)], { route: 'docs' });
+    await h.flush();
+    expect(h.statuses()).toEqual(['uploading', 'refused']);
+    expect(runMultipart).not.toHaveBeenCalled();
   });
 });
 
@@ -110,19 +131,21 @@ describe('retries', () => {
     expect(h.calls.filter((c) => c.startsWith('requestUrl'))).toHaveLength(1);
   });
 
-  it('gives up after the configured tries; a refusal by the store is not retried', async () => {
+  it('gives up after the configured tries; a refusal or an internal error of the store is not retried', async () => {
     const h = harness({ attempts: 2 });
-    h.client.add([png('a.png', 10), png('b.png', 10)]);
+    h.client.add([png('a.png', 10), png('b.png', 10), png('c.png', 10)]);
     await h.flush();
     h.sends[0]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted'));
     h.sends[1]!.done.reject(new StoreError(403, 'SignatureDoesNotMatch', 'The store refused the upload: the file does not match what was signed.'));
+    h.sends[2]!.done.reject(new StoreError(500, 'InternalError', 'The store refused the upload: We encountered an internal error.'));
     await h.flush();
-    h.sends[2]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted again'));
+    h.sends[3]!.done.reject(new StoreError(0, 'NetworkError', 'interrupted again'));
     await h.flush();
-    const [a, b] = h.client.getSnapshot().items;
+    const [a, b, c] = h.client.getSnapshot().items;
     expect([a!.status, a!.error, a!.errorCode]).toEqual(['failed', 'interrupted again', 'NetworkError']);
     expect([b!.status, b!.errorCode]).toEqual(['failed', 'SignatureDoesNotMatch']);
-    expect(h.sends).toHaveLength(3);
+    expect([c!.status, c!.errorCode]).toEqual(['failed', 'InternalError']);
+    expect(h.sends).toHaveLength(4);
   });
 
   it('waits out a 429 for its Retry-After before signing again', async () => {

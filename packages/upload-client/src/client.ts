@@ -1,4 +1,4 @@
-import { checkFile } from '@app/api/policy';
+import { checkAgainst } from './check';
 import type { CompleteResult, RouteName } from './api';
 import { codeOf, isAbort } from './api-error';
 import { batchOf } from './batch';
@@ -10,7 +10,7 @@ import { Queue } from './queue';
 import { createResumeStore, differs, type ResumeRecord } from './resume-store';
 import { runFile, type RunContext, type RunStart } from './run-file';
 import { StoreError } from './transport/send-file';
-import { SETTLED, type UploadEvents, type UploadItem, type UploadSnapshot } from './types';
+import { newItem, SETTLED, type UploadEvents, type UploadItem, type UploadSnapshot } from './types';
 
 export type UploadClient<TRoute extends string = RouteName, TResult = CompleteResult> = ReturnType<typeof createUploadClient<TRoute, TResult>>;
 
@@ -117,18 +117,6 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     void controls.get(id)?.cancel();
   }
 
-  const newItem = (file: File, route: TRoute | undefined, status: UploadItem['status'], error?: string): UploadItem<TRoute, TResult> => ({
-    id: crypto.randomUUID(),
-    file,
-    original: file,
-    route,
-    status,
-    loaded: 0,
-    speed: 0,
-    secondsLeft: null,
-    error,
-  });
-
   return {
     getSnapshot: () => snapshot,
     subscribe(listener: () => void): () => void {
@@ -146,9 +134,10 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     /** Queues files (for `route`); a file the policy refuses shows why at once. Returns their ids. */
     add(files: Iterable<File>, { route }: { route?: TRoute | undefined } = {}): string[] {
       const added = [...files].map((file) => {
-        // With a prepare step the processed file is checked instead, once it exists.
-        const violation = options.prepare ? null : checkFile(policyOf(route), file);
-        return newItem(file, route, violation ? 'refused' : 'queued', violation?.message);
+        // Where a prepare step may change the file (a route that processes images), the processed file is checked instead, once it exists.
+        const policy = policyOf(route);
+        const violation = options.prepare && policy.image ? null : checkAgainst(policy, file);
+        return newItem<TRoute, TResult>(file, route, violation ? 'refused' : 'queued', violation?.message);
       });
       items = [...items, ...added];
       publish();
@@ -161,7 +150,7 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
       const problem = await differs(record, file);
       if (problem) return problem;
       taken = new Set(taken).add(record.key);
-      const item = { ...newItem(file, record.route as TRoute | undefined, 'queued'), resumed: true, plan: record };
+      const item = { ...newItem<TRoute, TResult>(file, record.route as TRoute | undefined, 'queued'), resumed: true, plan: record };
       items = [...items, item];
       enqueue(item.id, { continuePlan: true, prepared: true });
       return null;

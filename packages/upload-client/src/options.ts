@@ -2,10 +2,19 @@ import type { StoreChecksum, UploadPolicy } from '@app/api/policy';
 import type { ResumeStore } from './resume-store';
 import type { SendFile } from './transport/send-file';
 import type { MultipartApi, UploadApi } from './api';
+import type { ImageOptions } from './image/options';
 import type { RunMultipartOptions } from './multipart/run-multipart';
 
-/** The numbers the client checks and plans a file with (`upload.policy`, or a route's rules). */
-export type ClientPolicy = UploadPolicy & { checksum?: StoreChecksum | undefined };
+/**
+ * The numbers the client checks and plans a file with: `upload.policy`, or a route's rules from
+ * `upload.routes` (where a threshold of null means the route never sends in parts).
+ */
+export type ClientPolicy = Omit<UploadPolicy, 'multipartThresholdBytes'> & {
+  multipartThresholdBytes: number | null;
+  checksum?: StoreChecksum | undefined;
+  /** A route's photo processing, for a `prepare` step such as `prepareImage`. */
+  image?: ImageOptions | null | undefined;
+};
 
 /** What a `prepare` step knows about where the file goes. */
 export interface PrepareContext<TRoute extends string> {

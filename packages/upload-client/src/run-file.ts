@@ -1,4 +1,4 @@
-import { checkFile } from '@app/api/policy';
+import { checkAgainst } from './check';
 import { aborted } from './api-error';
 import { sleep } from './backoff';
 import { SpeedMeter } from './meter';
@@ -49,14 +49,14 @@ export async function runFile<TRoute extends string, TResult>(ctx: RunContext<TR
     if (signal.aborted) throw aborted();
     update({ file });
   }
-  const violation = checkFile(policy, file);
+  const violation = checkAgainst(policy, file);
   if (violation) {
     update({ status: 'refused', error: violation.message });
     return null;
   }
 
   const plan = start.continuePlan ? item.plan : undefined;
-  if (!plan && file.size < policy.multipartThresholdBytes) {
+  if (!plan && (policy.multipartThresholdBytes === null || file.size < policy.multipartThresholdBytes)) {
     const meter = new SpeedMeter(file.size, options.now);
     return runSingle(options.api, file, {
       route: item.route,

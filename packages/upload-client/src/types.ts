@@ -68,3 +68,16 @@ export interface UploadEvents<TRoute extends string = RouteName, TResult = Compl
   done: { item: UploadItem<TRoute, TResult>; result: TResult };
   failed: { item: UploadItem<TRoute, TResult>; error: unknown };
 }
+
+/** A file just added: nothing sent yet. */
+export const newItem = <TRoute extends string, TResult>(file: File, route: TRoute | undefined, status: UploadStatus, error?: string): UploadItem<TRoute, TResult> => ({
+  id: crypto.randomUUID(),
+  file,
+  original: file,
+  route,
+  status,
+  loaded: 0,
+  speed: 0,
+  secondsLeft: null,
+  error,
+});

@@ -30,22 +30,26 @@ export function createPresigner(client: S3Client, bucket: string): Presign {
 
   // The SDK's provider chain is memoized, but asking it costs a promise chain per call: keep the
   // answer until five minutes before it expires (temporary credentials) or for good (static ones).
-  let credentials: { value: PresignRequest['credentials']; until: number } | null = null;
+  let cached: { value: PresignRequest['credentials']; until: number } | null = null;
   const currentCredentials = async () => {
-    if (credentials && Date.now() < credentials.until) return credentials.value;
     const value = await client.config.credentials();
     const until = value.expiration ? value.expiration.getTime() - 5 * 60_000 : Number.POSITIVE_INFINITY;
-    credentials = { value, until };
+    cached = { value, until };
     return value;
   };
 
+  // Once known, the base and the credentials are read without awaiting: two fewer promise hops a URL.
+  let resolved: Awaited<ReturnType<typeof resolveBase>> | null = null;
   return async ({ method, key, query, headers, expiresIn, now }) => {
-    base ??= resolveBase().catch((error: unknown) => {
-      base = null;
-      throw error;
-    });
-    const { origin, host, pathPrefix, region } = await base;
-    const credentials = await currentCredentials();
+    if (!resolved) {
+      base ??= resolveBase().catch((error: unknown) => {
+        base = null;
+        throw error;
+      });
+      resolved = await base;
+    }
+    const { origin, host, pathPrefix, region } = resolved;
+    const credentials = cached && Date.now() < cached.until ? cached.value : await currentCredentials();
     const path = pathPrefix + key.split('/').map(encodeRfc3986).join('/');
     return presignUrl({ method, origin, host, path, query, headers, expiresIn, region, credentials, now });
   };

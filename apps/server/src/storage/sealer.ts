@@ -1,5 +1,5 @@
 import { cursorMessage, MIN_SEAL_SECRET_LENGTH, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /**
  * The upload sealer of @app/api (same message, same HMAC-SHA256, same encoding) on node:crypto:
@@ -8,7 +8,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export function createNodeSealer(secret: string): UploadSealer {
   if (secret.length < MIN_SEAL_SECRET_LENGTH) throw new Error(`the upload metadata secret must be at least ${MIN_SEAL_SECRET_LENGTH} characters`);
-  const mac = (message: string) => createHmac('sha256', secret).update(message).digest('base64url');
+  // A key object, made once: a string key is converted again on every HMAC.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const mac = (message: string) => createHmac('sha256', key).update(message).digest('base64url');
   const check = (message: string, given: string | undefined) => {
     if (given === undefined || !SEAL_PATTERN.test(given)) return false;
     return timingSafeEqual(Buffer.from(mac(message)), Buffer.from(given));

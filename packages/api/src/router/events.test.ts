@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FileEventData } from '../context';
-import { DECLARED_SIZE_META, DECLARED_TYPE_META } from '../context';
+import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_META } from '../context';
+import { encodeOriginalName } from '../original-name';
+import { defaultUploadPolicy, GiB, MiB } from '../policy';
+import { fileEventData } from '../file-event';
 import { finalKeyOf } from '../key';
 import { alice, pngBytes, setup } from '../test/caller';
 
@@ -33,10 +36,40 @@ describe('file.uploaded from complete', () => {
     expect(r.emitted).toEqual([
       {
         type: 'file.uploaded',
-        data: { key: finalKeyOf(key), route: 'default', userId: 'alice', name: 'cat-photo.png', size: 1234, contentType: 'image/png' },
+        data: { key: finalKeyOf(key), route: 'default', userId: 'alice', name: 'Cat Photo.png', size: 1234, contentType: 'image/png' },
       },
     ]);
     expect(done.key).toBe(finalKeyOf(key));
+  });
+
+  it("carries the route and original name of the file's metadata (a file stored before routes: its key's)", () => {
+    const key = 'uploads/alice/avatar/0123456789abcdef0123456789abcdef-me.png';
+    const metadata = { [ROUTE_META]: 'avatar', [ORIGINAL_NAME_META]: encodeOriginalName('Mé, été 2026.png') };
+    expect(fileEventData(alice, key, { size: 5, contentType: 'image/png', metadata, etag: '"e"' })).toMatchObject({ route: 'avatar', name: 'Mé, été 2026.png' });
+    const old = 'uploads/alice/0123456789abcdef0123456789abcdef-old-scan.pdf';
+    expect(fileEventData(alice, old, { size: 9, contentType: 'application/pdf', metadata: {}, etag: '"e"' })).toEqual({
+      key: old,
+      route: 'default',
+      userId: 'alice',
+      name: 'old-scan.pdf',
+      size: 9,
+      contentType: 'application/pdf',
+    });
+  });
+
+  it('is emitted by upload.multipart.complete too, once the parts are a final file', async () => {
+    const r = recorder();
+    const ctx = setup(alice, { events: r.events, log: r.log, policy: { ...defaultUploadPolicy, maxBytes: GiB } });
+    const size = 10 * MiB;
+    const started = await ctx.caller.upload.multipart.start({ fileName: 'Long clip.png', contentType: 'image/png', size });
+    const body = pngBytes(size);
+    for (let n = 1; n <= started.partCount; n++) ctx.memory.putPart(started.uploadId, n, body.subarray((n - 1) * started.partSize, n * started.partSize));
+    const { parts } = await ctx.caller.upload.multipart.listParts({ key: started.key, uploadId: started.uploadId });
+    expect(r.emitted).toEqual([]);
+    await ctx.caller.upload.multipart.complete({ key: started.key, uploadId: started.uploadId, parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })) });
+    expect(r.emitted).toEqual([
+      { type: 'file.uploaded', data: { key: finalKeyOf(started.key), route: 'default', userId: 'alice', name: 'Long clip.png', size, contentType: 'image/png' } },
+    ]);
   });
 
   it('is not emitted for a file that was refused', async () => {

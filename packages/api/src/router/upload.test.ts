@@ -6,7 +6,7 @@ import { declaredMetadata, SEAL_META } from '../seal';
 import { FINAL_KEY_PATTERN, finalKeyOf, STAGED_KEY_PATTERN } from '../key';
 import { defaultLimits } from '../limits';
 import { MiB } from '../policy';
-import { requestUrlOutput } from '../schemas/upload';
+import { completeOutput, requestUrlOutput } from '../schemas/upload';
 import { alice, bob, pngBytes, setup } from '../test/caller';
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; cause?: unknown }> {
@@ -139,12 +139,18 @@ describe('upload.complete', () => {
     const { caller, key, memory, body } = await uploaded();
     const finalKey = finalKeyOf(key);
     expect(finalKey).toMatch(FINAL_KEY_PATTERN);
-    await expect(caller.upload.complete({ key })).resolves.toEqual({
+    const done = await caller.upload.complete({ key });
+    expect(done).toEqual({
       key: finalKey,
       size: 1234,
       contentType: 'image/png',
       url: `https://store.test/bucket/${finalKey}?get=1`,
+      name: 'cat.png',
+      route: 'default',
+      replaced: [],
+      data: null,
     });
+    expect(completeOutput.parse(done)).toEqual(done);
     expect(memory.objects.has(key)).toBe(false);
     expect(memory.objects.get(finalKey)?.body).toEqual(body);
   });

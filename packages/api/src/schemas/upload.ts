@@ -13,6 +13,14 @@ export const requestUrlInput = z.object({
   method: uploadMethodSchema.default('PUT'),
 });
 
+/**
+ * A route name of the table: a literal union for the type checker; on the wire, an unknown name is
+ * a BAD_REQUEST that lists the routes. Optional: without it, the `default` route applies.
+ */
+export function routeNameSchema<const N extends string>(names: readonly [N, ...N[]]) {
+  return z.enum(names, { error: `must be one of the upload routes: ${names.join(', ')}` }).default('default' as N);
+}
+
 const signedTarget = z.object({ key: z.string(), expiresAt: z.iso.datetime() });
 
 export const requestUrlOutput = z.discriminatedUnion('method', [
@@ -26,11 +34,37 @@ export const completeInput = z.object({
   key: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(1024, 'is too long'),
 });
 
+/** `complete`'s answer without the route's `data` (its type comes from the route table, see CompleteAnswer). */
 export const completeOutput = z.object({
   key: z.string(),
   size: z.number(),
   contentType: z.string(),
   url: z.url(),
+  name: z.string(),
+  replaced: z.array(z.string()),
+  route: z.string(),
+  data: z.unknown(),
+});
+
+const imageProcessing = z.object({
+  maxEdge: z.number(),
+  format: z.enum(['image/jpeg', 'image/png', 'image/webp']).optional(),
+  quality: z.number().optional(),
+  stripMetadata: z.boolean().optional(),
+});
+
+/** One route's effective rules, as `upload.routes` publishes them (RouteRules). */
+export const routeRulesOutput = z.object({
+  name: z.string(),
+  allowedTypes: z.array(z.string()),
+  maxBytes: z.number(),
+  urlTtlSeconds: z.number(),
+  multipartThresholdBytes: z.number().nullable(),
+  multipartConcurrency: z.number(),
+  maxFiles: z.number().nullable(),
+  replace: z.boolean(),
+  image: imageProcessing.nullable(),
+  authorized: z.boolean(),
 });
 
 export const policyOutput = z.object({

@@ -1,5 +1,8 @@
 import type { Context, ContextLog, UploadEvents, User } from '../context';
 import { createCaller } from '../index';
+import { createAppRouter } from '../router';
+import type { RouteTable } from '../routes/define';
+import { createCallerFactory } from '../trpc';
 import { defaultLimits, type Limits } from '../limits';
 import { createMemoryLedger, createMemoryRateLimiter } from '../memory-limits';
 import { createReconciler } from '../reconciler';
@@ -43,7 +46,9 @@ export function setup(
     devSignIn: async (name) => ({ token: `token-for-${name}`, user: { id: `dev-${name}`, name } }),
     now: () => new Date(time.now),
   });
-  return { memory, headers, ledger, reconciler, clock: time, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)) };
+  /** A caller of the API on another route table (the product's is `uploadRoutes`). */
+  const on = <const T extends RouteTable>(table: T, u: User | null = user) => createCallerFactory(createAppRouter(table))(ctx(u));
+  return { memory, headers, ledger, reconciler, clock: time, caller: createCaller(ctx(user)), as: (u: User | null) => createCaller(ctx(u)), on };
 }
 
 /** Bytes that start with a real PNG signature and header. */

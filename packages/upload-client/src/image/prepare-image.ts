@@ -1,8 +1,11 @@
 import type { ImageOptions } from './options';
 
-/** The part of the upload client's prepare context this step reads: the route's rules. */
+/**
+ * The part of the upload client's prepare context this step reads: the rules of the file's route
+ * (`maxBytes` is in every route's rules; `image` in those of routes that process images).
+ */
 export interface ImagePrepareContext {
-  policy: { image?: ImageOptions | null | undefined };
+  policy: { maxBytes: number; image?: ImageOptions | null | undefined };
   signal?: AbortSignal | undefined;
 }
 

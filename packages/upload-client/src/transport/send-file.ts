@@ -21,6 +21,9 @@ export class StoreError extends Error {
   }
 }
 
-/** No answer, or the store's own trouble: the same request may work a moment later. */
+/**
+ * No answer, or the store asking to try later (503 SlowDown, RequestTimeout): the same request may
+ * work a moment later. Any other answer (a 500 included) fails the file, for the user to retry.
+ */
 export const isTransientStoreError = (error: unknown) =>
-  error instanceof StoreError && (error.status === 0 || error.status >= 500 || error.code === 'RequestTimeout' || error.code === 'SlowDown');
+  error instanceof StoreError && (error.status === 0 || error.status === 503 || error.code === 'RequestTimeout' || error.code === 'SlowDown');

@@ -9,7 +9,7 @@ const PAGE = 20;
  * The signed-in user's verified files, newest first, a page at a time. After a delete, focus goes to
  * the file that took its place (or the heading when none is left).
  */
-export default function MyFiles({ api }: { api: FilesApi }) {
+export function MyFiles({ api }: { api: FilesApi }) {
   const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
   const rows = useRef(new Map<string, HTMLLIElement>());

@@ -1,11 +1,9 @@
 import { formatBytes } from '@app/api/policy';
-import type { BatchFigures } from './batch-figures';
-
-type Figures = Pick<BatchFigures, 'bytesDone' | 'bytesTotal' | 'speed' | 'secondsLeft' | 'done' | 'total'>;
+import type { BatchProgress } from '@app/upload-client';
 import { duration } from './duration';
 
 /** The whole queue at a glance: bytes done of total, speed, time left, and a way to stop it all. */
-export function BatchBar({ batch, active, onCancelAll }: { batch: Figures; active: boolean; onCancelAll: () => void }) {
+export function BatchBar({ batch, active, onCancelAll }: { batch: BatchProgress; active: boolean; onCancelAll: () => void }) {
   if (batch.total === 0) return null;
   const percent = batch.bytesTotal ? Math.floor((batch.bytesDone / batch.bytesTotal) * 100) : 100;
   return (

@@ -18,7 +18,15 @@ export function RoutePicker({ routes, selected, onSelect }: Props) {
         const id = `${group}-${route.name}`;
         return (
           <div key={route.name} className={`route-option${route.name === selected ? ' selected' : ''}`}>
-            <input type="radio" id={id} name={group} value={route.name} checked={route.name === selected} onChange={() => onSelect(route.name)} aria-describedby={`${id}-rules`} />
+            <input
+              type="radio"
+              id={id}
+              name={group}
+              value={route.name}
+              checked={route.name === selected}
+              onChange={() => onSelect(route.name)}
+              aria-describedby={`${id}-rules`}
+            />
             <label htmlFor={id}>{routeTitle(route.name)}</label>
             <ul id={`${id}-rules`} className="route-rules">
               {describeRules(route).map((line) => (
