@@ -203,6 +203,18 @@ describe('files.delete', () => {
     expect((await caller.files.list()).files.map((f) => f.route)).toEqual(['image']);
   });
 
+  it('deletes even when the event cannot be persisted, and logs it', async () => {
+    const warnings: string[] = [];
+    const { caller, memory } = setup(alice, {
+      events: { emit: async () => Promise.reject(new Error('outbox down')) },
+      log: { warn: (_, msg) => void warnings.push(msg) },
+    });
+    const key = stored(memory, 'alice', 'image', 1);
+    expect(await caller.files.delete({ key })).toEqual({ key, deleted: true });
+    expect(memory.objects.has(key)).toBe(false);
+    expect(warnings).toHaveLength(1);
+  });
+
   it('counts a file once when two deletes of it race', async () => {
     const { caller, memory, ledger, reconciler } = setup();
     const key = stored(memory, 'alice', 'image', 1, { size: 40 });
