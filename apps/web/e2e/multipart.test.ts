@@ -78,7 +78,7 @@ describe('multipart uploads in Chromium', () => {
     page.on('requestfailed', (r) => inFlight.delete(r));
 
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'holiday.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'holiday.png' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
 
     expect([...cut].sort()).toEqual([2, 5]);
@@ -99,7 +99,7 @@ describe('multipart uploads in Chromium', () => {
     const page = await signedInPage('Paz');
     await throttle(page, 25 * MiB);
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'paused.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'paused.png' });
     await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(20 * MiB);
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('paused');
@@ -143,7 +143,7 @@ describe('multipart uploads in Chromium', () => {
     const puts = partPuts(page);
     const resume = page.getByRole('listitem', { name: 'Unfinished reloaded.png' });
     await resume.getByLabel('Resume reloaded.png').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'reloaded.png', exact: true });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'reloaded.png', exact: true });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     expect(puts.sort((a, b) => a - b)).toEqual(Array.from({ length: record.partCount }, (_, i) => i + 1).filter((n) => !held.some((p) => p.PartNumber === n)));
     expect(await storedHash('uploads/dev-rei/')).toBe(hash);
@@ -157,7 +157,7 @@ describe('multipart uploads in Chromium', () => {
     const page = await signedInPage('Cy');
     await throttle(page, 25 * MiB);
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'cancelled.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'cancelled.png' });
     await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
@@ -177,7 +177,7 @@ describe('multipart uploads in Chromium', () => {
     const page = await signedInPage('Oz');
     const link = await throttle(page, 20 * MiB);
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'offline.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'offline.png' });
     await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
     await link.setOffline(true);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('offline');

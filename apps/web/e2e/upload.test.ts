@@ -66,7 +66,7 @@ describe('the SPA in Chromium, end to end', () => {
     expect(png.length).toBeGreaterThan(5 * 1024 * 1024);
     await dropFile(page, 'sunset.png', 'image/png', png);
 
-    const row = page.getByRole('listitem', { name: 'sunset.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'sunset.png' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
 
     const progress = (await page.evaluate('window.__progress')) as Array<[number, number]>;
@@ -108,7 +108,7 @@ describe('the SPA in Chromium, end to end', () => {
     writeFileSync(path, '<script>alert(1)</script>');
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
 
-    const row = page.getByRole('listitem', { name: 'notes.html' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'notes.html' });
     await expect.poll(() => row.getAttribute('data-status')).toBe('refused');
     expect(await row.getByRole('alert').textContent()).toMatch(/Type "text\/html" is not allowed; allowed types: image\/jpeg/);
     await page.waitForTimeout(300);
@@ -126,7 +126,7 @@ describe('the SPA in Chromium, end to end', () => {
     const completes: number[] = [];
     page.on('response', (r) => r.url().includes('upload.complete') && completes.push(r.status()));
 
-    const row = page.getByRole('listitem', { name: 'tiny.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'tiny.png' });
     // The upload itself goes to the store from the browser; the server's own store calls then fail.
     page.on('request', (r) => r.url().includes('upload.complete') && stack.setStoreDown(true));
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
@@ -153,7 +153,7 @@ describe('the SPA in Chromium, end to end', () => {
     const path = join(work, 'movie.mp4');
     writeFileSync(path, Buffer.alloc(8 * 1024 * 1024, 1));
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('listitem', { name: 'movie.mp4' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'movie.mp4' });
     await expect.poll(() => row.getAttribute('data-status')).toBe('uploading');
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
@@ -173,7 +173,10 @@ describe('the SPA in Chromium, end to end', () => {
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
 
     // 30 requestUrl calls at once: the batch link must split them at the API's limit of 10 a batch.
-    for (const f of files) await expect.poll(() => page.getByRole('listitem', { name: f.name }).getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    for (const f of files)
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: f.name }).getAttribute('data-status'), { timeout: 60_000 })
+        .toBe('done');
     const stored = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/') && k.includes('dev-batcher'));
     expect(stored).toHaveLength(30);
     await page.close();

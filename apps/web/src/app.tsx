@@ -1,9 +1,13 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { SignInForm } from './features/auth/sign-in-form';
 import { UploadPanel } from './features/upload/upload-panel';
 import { currentToken, readInitialToken, storeToken } from './lib/auth-token';
+import { MY_FILES_KEY } from './features/files/files-api';
 import { createTrpcClient, queryClient, trpc } from './lib/trpc';
+
+// Not needed for the first paint: its own chunk keeps the initial JS small.
+const MyFilesPanel = lazy(() => import('./features/files/my-files-panel'));
 
 export interface Session {
   token: string;
@@ -32,6 +36,8 @@ export function App() {
   };
   const signOut = () => {
     storeToken(null);
+    // The next person signing in on this page must not see these files, not even for a moment.
+    queryClient.removeQueries({ queryKey: MY_FILES_KEY });
     setSession(null);
   };
 
@@ -50,7 +56,16 @@ export function App() {
               </p>
             )}
           </header>
-          {session ? <UploadPanel onUnauthorized={signOut} /> : <SignInForm onSignedIn={signIn} />}
+          {session ? (
+            <>
+              <UploadPanel onUnauthorized={signOut} />
+              <Suspense fallback={<p className="card empty">Loading your files…</p>}>
+                <MyFilesPanel key={session.token} />
+              </Suspense>
+            </>
+          ) : (
+            <SignInForm onSignedIn={signIn} />
+          )}
         </main>
       </QueryClientProvider>
     </trpc.Provider>

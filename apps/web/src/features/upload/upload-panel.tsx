@@ -1,7 +1,7 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
 import { warmUpMultipart } from '@app/upload-client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trpc } from '../../lib/trpc';
 import { MY_FILES_KEY } from '../files/files-api';
 import { BatchBar } from './batch-bar';
@@ -9,6 +9,8 @@ import { DropZone } from './drop-zone';
 import { FileRow } from './file-row';
 import { LiveStatus } from './live-status';
 import { ResumeList } from './resume-list';
+import { RoutePicker } from './route-picker';
+import { routePolicy, type RouteName } from './route-policy';
 import { usePaste } from './use-paste';
 import { useRowFocus } from './use-row-focus';
 import { useUploads } from './use-uploads';
@@ -16,15 +18,21 @@ import { useUploads } from './use-uploads';
 /** Pick, drop or paste files; each is checked against the server's policy, then uploaded straight to the store. */
 export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) {
   // The shared default applies until the server's own numbers arrive.
-  const policy = trpc.upload.policy.useQuery().data ?? defaultUploadPolicy;
-  const uploads = useUploads(policy, { onUnauthorized });
+  const fallback = trpc.upload.policy.useQuery().data ?? defaultUploadPolicy;
+  const routes = trpc.upload.routes.useQuery().data;
+  const [route, setRoute] = useState<RouteName>('default');
+  const policyOf = useCallback((name: RouteName | undefined) => (routes ? routePolicy(routes, name ?? 'default') : fallback), [routes, fallback]);
+  const policy = policyOf(route);
+  const uploads = useUploads(policyOf, { onUnauthorized });
+  const add = useCallback((files: File[]) => uploads.add(files, { route }), [uploads, route]);
+  const choices = useMemo(() => (routes ? Object.values(routes.routes) : []), [routes]);
   const { batch, cancelAll } = uploads;
   const panel = useRef<HTMLElement>(null);
   const focus = useRowFocus(
     uploads.items.map((item) => item.id),
     useCallback(() => panel.current?.querySelector<HTMLElement>('input[type=file]'), []),
   );
-  usePaste(uploads.add);
+  usePaste(add);
 
   // A newly verified file belongs in My files at once.
   const queryClient = useQueryClient();
@@ -43,11 +51,8 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
   return (
     <section className="card" ref={panel} aria-labelledby="upload-heading">
       <h2 id="upload-heading">Upload</h2>
-      <DropZone
-        accept={policy.allowedTypes.join(',')}
-        onFiles={uploads.add}
-        hint={`${describeTypes(policy.allowedTypes)}, up to ${formatBytes(policy.maxBytes)} each.`}
-      />
+      <RoutePicker routes={choices} selected={route} onSelect={(name) => setRoute(name as RouteName)} />
+      <DropZone accept={policy.allowedTypes.join(',')} onFiles={add} hint={`${describeTypes(policy.allowedTypes)}, up to ${formatBytes(policy.maxBytes)} each.`} />
       <LiveStatus items={uploads.items} />
       <ResumeList records={uploads.resumables} onResume={uploads.resumeFrom} onDiscard={(r) => void uploads.discard(r)} />
       <BatchBar batch={batch} active={batch.active > 0} onCancelAll={cancelAll} />

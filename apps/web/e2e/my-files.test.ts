@@ -1,0 +1,100 @@
+import { listKeys, makePng } from '@app/test-utils';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
+import { paste, signIn } from './spa-helpers';
+import { startStack } from './stack';
+
+const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
+
+describe('My files in Chromium', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('lists a pasted photo at once and after a reload with its thumbnail; its link serves the same bytes under its name; deletes it from list and bucket', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+    await signIn(page, stack.origin, 'Keeper');
+    const myFiles = page.getByRole('region', { name: 'My files' });
+    await myFiles.getByText('No files yet').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    const png = makePng(120, 80);
+    await paste(page, [{ name: 'holiday.png', type: 'image/png', bytes: png }]);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'holiday.png' }).getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('done');
+    // Verified a moment ago: already in the list, without a reload.
+    const stored = myFiles.getByRole('listitem', { name: 'holiday.png' });
+    await stored.waitFor();
+
+    await page.reload();
+    await stored.waitFor();
+    const thumb = stored.getByRole('img', { name: 'Thumbnail of holiday.png' });
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    expect(await stored.textContent()).toContain('PNG');
+    expect(await stored.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(DOCS, 'my-files.png'), fullPage: true });
+
+    // An image's link opens inline (a preview) and names the original file for saving.
+    const href = (await stored.getByRole('link', { name: 'Download holiday.png' }).getAttribute('href'))!;
+    const got = await page.request.get(href);
+    expect(got.status()).toBe(200);
+    expect(got.headers()['content-disposition']).toMatch(/filename="holiday\.png"/);
+    expect((await got.body()).equals(png)).toBe(true);
+
+    const before = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-keeper/'));
+    expect(before).toHaveLength(1);
+    await stored.getByRole('button', { name: 'Delete holiday.png' }).click();
+    const confirm = stored.getByRole('button', { name: 'Yes, delete' });
+    expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await confirm.click();
+    await myFiles.getByText('No files yet').waitFor();
+    expect(await stored.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('my-files-heading');
+    expect((await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-keeper/'))).toEqual([]);
+    await page.reload();
+    await myFiles.getByText('No files yet').waitFor();
+    await page.close();
+  });
+
+  it('pages through more files than one page holds (20 a page, then Show more)', async () => {
+    const res = await fetch(`${stack.origin}/trpc/auth.devSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Hoarder"}' });
+    const token = ((await res.json()) as { result: { data: { token: string } } }).result.data.token;
+    const call = async (path: string, input: unknown) => {
+      const r = await fetch(`${stack.origin}/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(input),
+      });
+      const body = (await r.json()) as { result?: { data: any }; error?: { message: string } };
+      expect(r.status, body.error?.message).toBe(200);
+      return body.result!.data;
+    };
+    for (let i = 0; i < 22; i++) {
+      const bytes = makePng(4, 4 + i);
+      const target = await call('upload.requestUrl', { fileName: `scan-${i}.png`, contentType: 'image/png', size: bytes.length });
+      expect((await fetch(target.url, { method: 'PUT', headers: target.headers, body: Uint8Array.from(bytes) })).status).toBe(200);
+      await call('upload.complete', { key: target.key });
+    }
+
+    const page = await stack.browser.newPage();
+    await signIn(page, stack.origin, 'Hoarder');
+    const myFiles = page.getByRole('region', { name: 'My files' });
+    const rows = myFiles.getByRole('list', { name: 'My files' }).getByRole('listitem');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(20);
+    await myFiles.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(22);
+    expect(await myFiles.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    const names = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    expect(new Set(names).size).toBe(22);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
