@@ -46,7 +46,7 @@ describe('photo privacy, end to end', () => {
     const photo = makeExifJpeg({ width: PHOTO.maxEdge + 500, height: PHOTO.maxEdge, orientation: 6 });
     expect((await exifr.gps(photo)).latitude).toBeCloseTo(PHOTO_TAGS.latitude, 2);
     await dropFile(page, 'holiday.jpg', 'image/jpeg', photo);
-    const row = page.getByRole('listitem', { name: 'holiday.jpg' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'holiday.jpg' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
 
     const keys = (await listKeys(stack.admin, stack.bucket, 'uploads/')).filter((k) => k.includes('/photo/'));

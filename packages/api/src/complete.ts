@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { bytesToCheck, checkContent } from './content';
+import { METADATA_CHECK_BYTES, metadataProblem } from './image-metadata';
 import { ObjectUnreadableError, ROUTE_META, type Context, type StoredObject, type User } from './context';
 import { downloadResponse } from './download';
 import { DEFAULT_ROUTE, finalKeyOf, stagingPrefix, STAGED_KEY_PATTERN } from './key';
@@ -49,8 +50,15 @@ async function problemWith(ctx: Ctx, routes: Routes, key: string, object: Stored
   if (key.split('/')[2] !== declared.route) return `it was signed for the route "${declared.route}", not the one in its key`;
   const policy = checkFile(route.policy, { type: storedType, size: object.size });
   if (policy) return route.rules.name === DEFAULT_ROUTE ? policy.message : `${policy.message} (route "${route.rules.name}")`;
-  const bytes = await callStorage(() => ctx.storage.readStart(key, bytesToCheck(declaredType, object.size), object.etag));
-  return (await checkContent(bytes, declaredType, object.size > bytes.length)) ?? route;
+  // A route that strips photo metadata re-checks it here: a client may skip the browser's step.
+  const strip = route.rules.image !== null && route.rules.image.stripMetadata !== false;
+  const length = strip ? Math.max(bytesToCheck(declaredType, object.size), Math.min(object.size, METADATA_CHECK_BYTES)) : bytesToCheck(declaredType, object.size);
+  const bytes = await callStorage(() => ctx.storage.readStart(key, length, object.etag));
+  const truncated = object.size > bytes.length;
+  const content = await checkContent(bytes, declaredType, truncated);
+  if (content) return content;
+  const metadata = strip ? metadataProblem(bytes, declaredType, truncated) : null;
+  return metadata ? `${metadata}, which the route "${route.rules.name}" removes: upload it through the page, which strips it` : route;
 }
 
 /**
