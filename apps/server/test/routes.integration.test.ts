@@ -1,5 +1,5 @@
 import { defaultLimits, MiB, type RouteName } from '@app/api';
-import { listKeys, makePng, startRedis } from '@app/test-utils';
+import { listKeys, makeExifJpeg, makePng, startRedis } from '@app/test-utils';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutate, signToken, startTestApp } from './harness';
@@ -55,6 +55,25 @@ describe('upload routes against the real store (Ceph RGW)', () => {
     const unknown = await mutate(t.app, 'upload.requestUrl', { fileName: 'a.png', contentType: 'image/png', size: 10, route: 'banner' }, token);
     expect(unknown.status).toBe(400);
     expect(unknown.error?.message).toBe('route: must be one of the upload routes: default, image, document, avatar, photo');
+  });
+
+  it('a photo route refuses a JPEG that still carries GPS and camera tags (a client that skipped the page), and stores one without', async () => {
+    const { name, token } = await user();
+    const tagged = makeExifJpeg({ width: 64, height: 48 });
+    const target = await sign(token, 'photo', tagged, 'image/jpeg');
+    expect(await put(target.data, tagged)).toBe(200);
+    const refused = await mutate(t.app, 'upload.complete', { key: target.data.key }, token);
+    expect(refused.error?.data.code).toBe('BAD_REQUEST');
+    expect(refused.error?.message).toMatch(/EXIF metadata \(location, camera\).*route "photo"/);
+    expect(await listKeys(t.admin, t.bucket, `staging/${name}/`)).toEqual([]);
+    expect(await listKeys(t.admin, t.bucket, `uploads/${name}/`)).toEqual([]);
+
+    const plain = makeExifJpeg({ width: 64, height: 48, exif: false });
+    const clean = await sign(token, 'photo', plain, 'image/jpeg');
+    expect(await put(clean.data, plain)).toBe(200);
+    const done = await mutate(t.app, 'upload.complete', { key: clean.data.key }, token);
+    expect(done.error).toBeUndefined();
+    expect(await listKeys(t.admin, t.bucket, `uploads/${name}/`)).toEqual([done.data.key]);
   });
 
   it('avatar keeps exactly one file after two uploads, and the quota counts only that one', async () => {

@@ -19,7 +19,7 @@ const degrees = (value: number): Array<[number, number]> => {
  * A real JPEG, top half red and bottom half blue as stored, with EXIF camera (Make, Model), date,
  * GPS position and an orientation tag (6: shown turned 90° clockwise, as a phone held upright writes it).
  */
-export function makeExifJpeg({ width, height, orientation = 1 }: { width: number; height: number; orientation?: number }): Buffer {
+export function makeExifJpeg({ width, height, orientation = 1, exif: withExif = true }: { width: number; height: number; orientation?: number; exif?: boolean }): Buffer {
   const pixels = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -29,6 +29,7 @@ export function makeExifJpeg({ width, height, orientation = 1 }: { width: number
     }
   }
   const plain = jpeg.encode({ data: pixels, width, height }, 90).data;
+  if (!withExif) return Buffer.from(plain);
   const exif = piexif.dump({
     '0th': {
       [piexif.ImageIFD.Make]: PHOTO_TAGS.make,
