@@ -23,7 +23,7 @@ export interface CeilingTrial {
   cpu: Map<string, number>;
 }
 
-const HASH_WASM_MD5 = fileURLToPath(new URL('../../apps/web/node_modules/hash-wasm/dist/md5.umd.min.js', import.meta.url));
+const HASH_WASM_MD5 = fileURLToPath(new URL('../../packages/upload-client/node_modules/hash-wasm/dist/md5.umd.min.js', import.meta.url));
 
 /** The hashing worker: hash-wasm's MD5 over the slice's stream, one slice at a time. */
 const WORKER_BODY = `
