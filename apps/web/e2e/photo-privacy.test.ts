@@ -4,27 +4,14 @@ import exifr from 'exifr';
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, transferOf } from './spa-helpers';
 import { startStack } from './stack';
 
 // The photo route's own numbers, from the route table the server runs.
 const PHOTO = uploadRoutes.photo.config.image!;
 
-async function signIn(page: Page, origin: string, name: string) {
-  await page.goto(origin);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(`Signed in as ${name}`).waitFor();
-}
-
 async function dropFile(page: Page, name: string, type: string, bytes: Buffer) {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, type, base64 }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type }));
-      return transfer;
-    },
-    { name, type, base64: bytes.toString('base64') },
-  );
+  const dataTransfer = await transferOf(page, [{ name, type, bytes }]);
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
 }
 

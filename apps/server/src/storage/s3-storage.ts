@@ -1,8 +1,9 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ObjectUnreadableError, VersionChangedError, type UploadSealer, type UploadStorage } from '@app/api';
 import { createPresigner } from './presigner';
 import { copyVersion } from './s3-copy';
+import { createS3JsonObjects } from './s3-json-objects';
 import { createS3List } from './s3-list';
 import { createS3Multipart } from './s3-multipart';
 import { createS3UsageSource } from './s3-usage';
@@ -35,6 +36,7 @@ async function sameVersion<T>(key: string, fn: () => Promise<T>): Promise<T> {
  */
 export function createS3Storage(client: S3Client, bucket: string, sealer: UploadSealer): UploadStorage {
   const presign = createPresigner(client, bucket);
+  const json = createS3JsonObjects(client, bucket);
   return {
     sealer,
 
@@ -96,19 +98,8 @@ export function createS3Storage(client: S3Client, bucket: string, sealer: Upload
       return presign({ method: 'GET', key, query, expiresIn });
     },
 
-    async putJson(key, value) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }));
-    },
-
-    async getJson(key) {
-      try {
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return JSON.parse((await out.Body?.transformToString()) ?? 'null') as unknown;
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-    },
+    putJson: (key, value) => json.put(key, value),
+    getJson: (key) => json.get(key),
 
     ...createS3List(client, bucket),
     ...createS3Multipart(client, bucket, presign),

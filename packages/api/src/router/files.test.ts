@@ -1,5 +1,4 @@
 import reference from 'content-disposition';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { DECLARED_SIZE_META, DECLARED_TYPE_META, ORIGINAL_NAME_META, ROUTE_META, type FileEventData } from '../context';
 import { downloadName } from '../files';
@@ -7,17 +6,7 @@ import { keyId } from '../key';
 import { defaultLimits } from '../limits';
 import { encodeOriginalName } from '../original-name';
 import { listFilesOutput } from '../schemas/files';
-import { alice, bob, pngBytes, setup } from '../test/caller';
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { alice, bob, failure, pngBytes, setup } from '../test/caller';
 
 type Memory = ReturnType<typeof setup>['memory'];
 const T0 = Date.parse('2026-01-01T00:00:00Z');

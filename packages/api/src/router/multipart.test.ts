@@ -1,21 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { finalKeyOf } from '../key';
 import { manifestKey } from '../multipart';
 import { defaultLimits } from '../limits';
 import { defaultUploadPolicy, GiB, MiB } from '../policy';
 import { signPartsOutput } from '../schemas/multipart';
-import { bob, pngBytes, setup } from '../test/caller';
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { bob, failure, pngBytes, setup } from '../test/caller';
 
 const bigPolicy = { ...defaultUploadPolicy, allowedTypes: ['image/png', 'video/mp4'], maxBytes: 20 * GiB };
 const md5 = 'XrY7u+Ae7tCTyyK7j1rNww==';

@@ -7,17 +7,7 @@ import { defaultUploadPolicy, MiB } from '../policy';
 import { route } from '../routes/define';
 import { defineRoutes } from '../routes/rules';
 import { completeOutput } from '../schemas/upload';
-import { alice, bob, pngBytes, setup } from '../test/caller';
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { alice, bob, failure, pngBytes, setup } from '../test/caller';
 
 const png = (size = 1234, fileName = 'me.png') => ({ fileName, contentType: 'image/png', size });
 

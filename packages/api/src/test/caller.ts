@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import type { Context, ContextLog, UploadEvents, User } from '../context';
 import { createCaller } from '../index';
 import { createAppRouter } from '../router';
@@ -57,4 +58,15 @@ export function pngBytes(size: number): Uint8Array {
   const bytes = new Uint8Array(size);
   bytes.set(head.slice(0, size));
   return bytes;
+}
+
+/** The code and message a call fails with; throws if it succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }
