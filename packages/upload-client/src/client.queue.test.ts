@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { harness, MiB, POLICY, png, trpcError, type RunMultipart } from './client.fixture';
+import { deferred, harness, MiB, POLICY, png, trpcError, type RunMultipart } from './client.fixture';
 import { StoreError } from './transport/send-file';
 
 describe('the upload queue', () => {
@@ -14,6 +14,27 @@ describe('the upload queue', () => {
     await h.flush();
     expect(h.statuses()).toEqual(['uploading', 'done', 'uploading', 'uploading', 'queued']);
     expect(h.calls.filter((c) => c.startsWith('requestUrl')).map((c) => c.split(' ')[1])).toEqual(['1.png', '2.png', '3.png', '4.png']);
+  });
+
+  it('gives a slot to the next file once the bytes are stored: a file is verified while the next one is sent', async () => {
+    const verified = [deferred<{ key: string; size: number }>(), deferred<{ key: string; size: number }>()];
+    const h = harness({ concurrency: 1 });
+    h.api.complete = async ({ key }) => {
+      h.calls.push(`complete ${key}`);
+      return verified[h.calls.filter((c) => c.startsWith('complete')).length - 1]!.promise;
+    };
+    h.client.add([png('a.png', 10), png('b.png', 10)]);
+    await h.flush();
+    h.sends[0]!.done.resolve();
+    await h.flush();
+    expect(h.statuses()).toEqual(['verifying', 'uploading']);
+    expect(h.calls).toEqual(['requestUrl a.png image/png 10', 'complete staging/k1', 'requestUrl b.png image/png 10']);
+
+    verified[0]!.resolve({ key: 'uploads/k1', size: 10 });
+    h.sends[1]!.done.resolve();
+    await h.flush();
+    expect(h.statuses()).toEqual(['done', 'verifying']);
+    expect(h.client.getSnapshot().items[0]!.result).toEqual({ key: 'uploads/k1', size: 10 });
   });
 
   it('takes its concurrency from the options, and a change applies to the files still waiting', async () => {

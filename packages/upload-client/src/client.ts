@@ -92,24 +92,33 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     if (item) events.emit('failed', { item, error });
   }
 
+  /**
+   * A file's slot in the queue is held while it is signed and sent; once its bytes are stored the
+   * slot goes to the next file and this one is verified beside it, so the link stays busy (a batch
+   * of small files would otherwise wait for a verification between every two transfers).
+   */
   function enqueue(id: string, start: RunStart) {
     joinBatch(id);
     update(id, { status: 'queued' });
-    queue.push(id, async () => {
-      if (get(id)?.status !== 'queued') return;
-      update(id, { status: 'requesting' });
-      try {
-        const result = await runFile(ctx, id, start);
-        if (result === null) return;
-        update(id, { status: 'done', result, loaded: get(id)?.file.size ?? 0, secondsLeft: 0, stagedKey: undefined });
-        events.emit('done', { item: get(id)!, result });
-      } catch (error) {
-        fail(id, error);
-      } finally {
-        controls.delete(id);
-        if (get(id)?.plan || start.continuePlan) refreshResumables();
-      }
-    });
+    queue.push(id, () => (get(id)?.status === 'queued' ? new Promise<void>((stored) => void run(id, start, stored)) : Promise.resolve()));
+  }
+
+  async function run(id: string, start: RunStart, stored: () => void) {
+    update(id, { status: 'requesting' });
+    try {
+      const verify = await runFile(ctx, id, start);
+      stored();
+      if (verify === null) return;
+      const result = await verify();
+      update(id, { status: 'done', result, loaded: get(id)?.file.size ?? 0, secondsLeft: 0, stagedKey: undefined });
+      events.emit('done', { item: get(id)!, result });
+    } catch (error) {
+      fail(id, error);
+    } finally {
+      stored();
+      controls.delete(id);
+      if (get(id)?.plan || start.continuePlan) refreshResumables();
+    }
   }
 
   function cancel(id: string) {

@@ -28,12 +28,16 @@ export interface RunStart {
   prepared?: boolean;
 }
 
+/** What is left of a file's run once its bytes are stored: its verification (`complete`'s answer). */
+export type Verify<TResult> = () => Promise<TResult>;
+
 /**
- * One file from its slot in the queue to its verification: `prepare`, the policy check of what will
- * be signed, then a single PUT/POST or, from the threshold on (or to continue a plan), multipart.
- * Resolves with `complete`'s answer, or null when the processed file was refused.
+ * One file's run while it holds its slot in the queue: `prepare`, the policy check of what will be
+ * signed, then a single PUT/POST or, from the threshold on (or to continue a plan), multipart.
+ * Resolves with the verification still to run (a multipart upload's is done already), or null when
+ * the processed file was refused.
  */
-export async function runFile<TRoute extends string, TResult>(ctx: RunContext<TRoute, TResult>, id: string, start: RunStart): Promise<TResult | null> {
+export async function runFile<TRoute extends string, TResult>(ctx: RunContext<TRoute, TResult>, id: string, start: RunStart): Promise<Verify<TResult> | null> {
   const { options } = ctx;
   const item = ctx.get(id);
   if (!item) throw aborted();
@@ -71,7 +75,8 @@ export async function runFile<TRoute extends string, TResult>(ctx: RunContext<TR
   }
   const { runMultipart } = await ctx.loadMultipart();
   if (signal.aborted) throw aborted();
-  return runMultipart(options.api.multipart, file, {
+  // Multipart completes inside its run: a large file's verification is short next to its transfer.
+  const result = await runMultipart(options.api.multipart, file, {
     route: item.route,
     plan,
     concurrency: policy.multipartConcurrency,
@@ -80,4 +85,5 @@ export async function runFile<TRoute extends string, TResult>(ctx: RunContext<TR
     update,
     onEngine: (engine) => ctx.controls.set(id, engine),
   });
+  return async () => result;
 }

@@ -23,10 +23,15 @@ export interface SingleOptions<TRoute extends string, TResult> {
 const MARGIN_MS = 30_000;
 
 /**
- * A file in one signed PUT (or POST), then its verification. A network or store failure of the PUT
- * is retried with backoff (a fresh link once the old one is about to expire); a refusal is not.
+ * A file in one signed PUT (or POST). A network or store failure of the PUT is retried with backoff
+ * (a fresh link once the old one is about to expire); a refusal is not. Resolves once the bytes are
+ * stored, with the verification still to run: the caller runs it after giving up its slot.
  */
-export async function runSingle<TRoute extends string, TResult>(api: UploadApi<TRoute, TResult>, file: File, options: SingleOptions<TRoute, TResult>): Promise<TResult> {
+export async function runSingle<TRoute extends string, TResult>(
+  api: UploadApi<TRoute, TResult>,
+  file: File,
+  options: SingleOptions<TRoute, TResult>,
+): Promise<() => Promise<TResult>> {
   const { signal, update } = options;
   // A 429 holds this file's calls until the API's Retry-After.
   let holdUntil = 0;
@@ -61,5 +66,6 @@ export async function runSingle<TRoute extends string, TResult>(api: UploadApi<T
     }
   }
   update({ status: 'verifying', stagedKey: key });
-  return api.complete({ key });
+  const staged = key;
+  return () => api.complete({ key: staged });
 }
