@@ -63,6 +63,10 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.addInitScript(RECORDER);
     await signIn(page, stack.origin, 'Batch');
+    const myFiles = page.getByRole('region', { name: 'My files' });
+    await myFiles.getByText('No files yet').waitFor();
+    const listings: string[] = [];
+    page.on('request', (r) => void (r.url().includes('files.list') && listings.push(r.url())));
     await throttle(page, 2 * 1024 * 1024);
     const files = Array.from({ length: 5 }, (_, i) => ({ name: `photo-${i + 1}.png`, type: 'image/png', bytes: makePng(400, 400 + i) }));
     const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
@@ -88,6 +92,9 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
     await page.screenshot({ path: join(DOCS, 'desktop.png'), fullPage: true });
     const stored = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-batch/'));
     expect(stored).toHaveLength(5);
+    // Each verified file showed in My files from its answer; the list was read again once, after the batch.
+    for (const f of files) await myFiles.getByRole('listitem', { name: f.name }).waitFor();
+    await expect.poll(() => listings.length).toBe(1);
     await page.close();
   });
 

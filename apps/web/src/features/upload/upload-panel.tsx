@@ -1,12 +1,11 @@
 import { defaultUploadPolicy, describeTypes, formatBytes } from '@app/api/policy';
 import { warmUpMultipart } from '@app/upload-client';
-import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trpc } from '../../lib/trpc';
-import { MY_FILES_KEY } from '../files/files-api';
+import { useVerifiedInMyFiles } from '../files/use-verified-files';
 import { BatchBar } from './batch-bar';
 import { DropZone } from './drop-zone';
-import { FileRow } from './file-row';
+import { FileRow, type RowActions } from './file-row';
 import { LiveStatus } from './live-status';
 import { ResumeList } from './resume-list';
 import { RoutePicker } from './route-picker';
@@ -33,12 +32,26 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
     useCallback(() => panel.current?.querySelector<HTMLElement>('input[type=file]'), []),
   );
   usePaste(add);
+  const { cancel, pause, resume, retry, dismiss } = uploads;
+  const { retrying, removing } = focus;
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      cancel,
+      pause,
+      resume,
+      retry: (item) => {
+        retrying(item.id);
+        retry(item);
+      },
+      dismiss: (id) => {
+        removing(id);
+        dismiss(id);
+      },
+    }),
+    [cancel, pause, resume, retry, dismiss, retrying, removing],
+  );
 
-  // A newly verified file belongs in My files at once.
-  const queryClient = useQueryClient();
-  useEffect(() => {
-    if (batch.done > 0) void queryClient.invalidateQueries({ queryKey: MY_FILES_KEY });
-  }, [batch.done, queryClient]);
+  useVerifiedInMyFiles(uploads.items, batch.active > 0);
 
   // Once the page is idle, load the multipart code and start its hashing worker: the first large
   // file then starts at once, and none of it weighs on the first paint.
@@ -59,22 +72,7 @@ export function UploadPanel({ onUnauthorized }: { onUnauthorized: () => void }) 
       {uploads.items.length > 0 && (
         <ul className="file-list" aria-label="Uploads">
           {uploads.items.map((item) => (
-            <FileRow
-              key={item.id}
-              ref={focus.refFor(item.id)}
-              item={item}
-              onCancel={() => uploads.cancel(item.id)}
-              onPause={() => uploads.pause(item.id)}
-              onResume={() => uploads.resume(item.id)}
-              onRetry={() => {
-                focus.retrying(item.id);
-                uploads.retry(item);
-              }}
-              onDismiss={() => {
-                focus.removing(item.id);
-                uploads.dismiss(item.id);
-              }}
-            />
+            <FileRow key={item.id} ref={focus.refFor(item.id)} item={item} actions={rowActions} />
           ))}
         </ul>
       )}
