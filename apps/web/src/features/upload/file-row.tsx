@@ -1,5 +1,5 @@
 import { formatBytes } from '@app/api/policy';
-import { forwardRef } from 'react';
+import { forwardRef, memo } from 'react';
 import { duration } from './duration';
 import type { UploadItem } from './upload-item';
 import { useObjectUrl } from './use-object-url';
@@ -20,90 +20,97 @@ const LABELS: Record<UploadItem['status'], string> = {
 
 const ACTIVE = new Set<UploadItem['status']>(['queued', 'requesting', 'uploading', 'paused', 'offline', 'waiting', 'verifying']);
 
+/** What a row's buttons do; one object for every row, the same on every render. */
+export interface RowActions {
+  cancel: (id: string) => void;
+  pause: (id: string) => void;
+  resume: (id: string) => void;
+  retry: (item: UploadItem) => void;
+  dismiss: (id: string) => void;
+}
+
 interface Props {
   item: UploadItem;
-  onCancel: () => void;
-  onPause: () => void;
-  onResume: () => void;
-  onRetry: () => void;
-  onDismiss: () => void;
+  actions: RowActions;
 }
 
 /**
  * One file: its progress bar, state, speed, error, and a preview: the local file until it is stored
  * (an object URL, revoked once the stored copy shows or the row goes), then the stored one.
  */
-export const FileRow = forwardRef<HTMLLIElement, Props>(function FileRow({ item, onCancel, onPause, onResume, onRetry, onDismiss }, ref) {
-  const { file, status, loaded, result, error, parts } = item;
-  const percent = file.size ? Math.floor((loaded / file.size) * 100) : 0;
-  const active = ACTIVE.has(status);
-  const local = useObjectUrl(file, file.type.startsWith('image/') && !result && status !== 'refused');
+export const FileRow = memo(
+  forwardRef<HTMLLIElement, Props>(function FileRow({ item, actions }, ref) {
+    const { id, file, status, loaded, result, error, parts } = item;
+    const percent = file.size ? Math.floor((loaded / file.size) * 100) : 0;
+    const active = ACTIVE.has(status);
+    const local = useObjectUrl(file, file.type.startsWith('image/') && !result && status !== 'refused');
 
-  return (
-    <li ref={ref} tabIndex={-1} className={`file-row ${status}`} data-status={status} aria-label={file.name}>
-      <div className="file-head">
-        {local && <img className="thumb" src={local} alt="" data-source="local" />}
-        <span className="file-name">{file.name}</span>
-        <span className="file-state">{LABELS[status]}</span>
-      </div>
-      {status !== 'refused' && (
-        <>
-          <progress value={loaded} max={file.size || 1} aria-label={`Upload of ${file.name}`} aria-valuetext={`${percent}%`} />
-          <div className="file-meta">
-            <span className="percent">{percent}%</span> · {formatBytes(loaded)} of {formatBytes(file.size)}
-            {parts && (
-              <span className="parts">
-                {' '}
-                · part {parts.done} of {parts.count}
-                {active && parts.speed > 0 && ` · ${formatBytes(parts.speed)}/s`}
-                {active && parts.secondsLeft !== null && ` · ${duration(parts.secondsLeft)} left`}
-              </span>
-            )}
-          </div>
-        </>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {result &&
-        (result.contentType.startsWith('image/') ? (
-          <a href={result.url} target="_blank" rel="noreferrer">
-            <img className="preview" src={result.url} alt={`Preview of ${file.name}`} data-source="stored" />
-          </a>
-        ) : (
-          <a href={result.url} target="_blank" rel="noreferrer">
-            Open {file.name}
-          </a>
-        ))}
-      <div className="file-actions">
-        {parts && (status === 'uploading' || status === 'waiting' || status === 'offline') && (
-          <button type="button" onClick={onPause}>
-            Pause
-          </button>
+    return (
+      <li ref={ref} tabIndex={-1} className={`file-row ${status}`} data-status={status} aria-label={file.name}>
+        <div className="file-head">
+          {local && <img className="thumb" src={local} alt="" data-source="local" />}
+          <span className="file-name">{file.name}</span>
+          <span className="file-state">{LABELS[status]}</span>
+        </div>
+        {status !== 'refused' && (
+          <>
+            <progress value={loaded} max={file.size || 1} aria-label={`Upload of ${file.name}`} aria-valuetext={`${percent}%`} />
+            <div className="file-meta">
+              <span className="percent">{percent}%</span> · {formatBytes(loaded)} of {formatBytes(file.size)}
+              {parts && (
+                <span className="parts">
+                  {' '}
+                  · part {parts.done} of {parts.count}
+                  {active && parts.speed > 0 && ` · ${formatBytes(parts.speed)}/s`}
+                  {active && parts.secondsLeft !== null && ` · ${duration(parts.secondsLeft)} left`}
+                </span>
+              )}
+            </div>
+          </>
         )}
-        {status === 'paused' && (
-          <button type="button" onClick={onResume}>
-            Resume
-          </button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
         )}
-        {active && status !== 'verifying' && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        {(status === 'failed' || status === 'cancelled') && (
-          <button type="button" onClick={onRetry}>
-            Retry
-          </button>
-        )}
-        {!active && (
-          <button type="button" className="link" onClick={onDismiss}>
-            Remove
-          </button>
-        )}
-      </div>
-    </li>
-  );
-});
+        {result &&
+          (result.contentType.startsWith('image/') ? (
+            <a href={result.url} target="_blank" rel="noreferrer">
+              <img className="preview" src={result.url} alt={`Preview of ${file.name}`} data-source="stored" />
+            </a>
+          ) : (
+            <a href={result.url} target="_blank" rel="noreferrer">
+              Open {file.name}
+            </a>
+          ))}
+        <div className="file-actions">
+          {parts && (status === 'uploading' || status === 'waiting' || status === 'offline') && (
+            <button type="button" onClick={() => actions.pause(id)}>
+              Pause
+            </button>
+          )}
+          {status === 'paused' && (
+            <button type="button" onClick={() => actions.resume(id)}>
+              Resume
+            </button>
+          )}
+          {active && status !== 'verifying' && (
+            <button type="button" onClick={() => actions.cancel(id)}>
+              Cancel
+            </button>
+          )}
+          {(status === 'failed' || status === 'cancelled') && (
+            <button type="button" onClick={() => actions.retry(item)}>
+              Retry
+            </button>
+          )}
+          {!active && (
+            <button type="button" className="link" onClick={() => actions.dismiss(id)}>
+              Remove
+            </button>
+          )}
+        </div>
+      </li>
+    );
+  }),
+);

@@ -6,9 +6,12 @@ import { useCallback, useLayoutEffect, useRef } from 'react';
  */
 export function useRowFocus(ids: readonly string[], fallback: () => HTMLElement | null | undefined) {
   const rows = useRef(new Map<string, HTMLElement>());
+  const refs = useRef(new Map<string, (el: HTMLElement | null) => void>());
   const pending = useRef<{ removedAt: number } | { id: string } | null>(null);
+  const current = useRef(ids);
 
   useLayoutEffect(() => {
+    current.current = ids;
     const want = pending.current;
     if (!want) return;
     pending.current = null;
@@ -17,19 +20,28 @@ export function useRowFocus(ids: readonly string[], fallback: () => HTMLElement 
     (next ? rows.current.get(next) : fallback())?.focus();
   }, [ids, fallback]);
 
+  // All stable, so rows that did not change need not render again.
   return {
-    refFor: useCallback(
-      (id: string) => (el: HTMLElement | null) => {
-        if (el) rows.current.set(id, el);
-        else rows.current.delete(id);
-      },
-      [],
-    ),
-    removing: (id: string) => {
-      pending.current = { removedAt: ids.indexOf(id) };
-    },
-    retrying: (id: string) => {
+    /** One callback ref per row, the same on every render. */
+    refFor: useCallback((id: string) => {
+      let ref = refs.current.get(id);
+      if (!ref) {
+        ref = (el: HTMLElement | null) => {
+          if (el) rows.current.set(id, el);
+          else {
+            rows.current.delete(id);
+            refs.current.delete(id);
+          }
+        };
+        refs.current.set(id, ref);
+      }
+      return ref;
+    }, []),
+    removing: useCallback((id: string) => {
+      pending.current = { removedAt: current.current.indexOf(id) };
+    }, []),
+    retrying: useCallback((id: string) => {
       pending.current = { id };
-    },
+    }, []),
   };
 }
