@@ -48,6 +48,15 @@ describe('upload.routes', () => {
     });
     expect(routes.photo).toMatchObject({ maxBytes: 20 * MiB, image: { maxEdge: 2048, stripMetadata: true } });
   });
+
+  it('follows a policy object changed in place (the server owner may change it while it runs)', async () => {
+    const policy = { ...defaultUploadPolicy };
+    const ctx = setup(null, { policy });
+    expect((await ctx.caller.upload.routes()).routes.default.multipartThresholdBytes).toBe(64 * MiB);
+    Object.assign(policy, { multipartThresholdBytes: 8 * MiB, multipartConcurrency: 6 });
+    expect((await ctx.caller.upload.routes()).routes.default).toMatchObject({ multipartThresholdBytes: 8 * MiB, multipartConcurrency: 6 });
+    expect((await ctx.caller.upload.routes()).routes.image).toMatchObject({ multipartThresholdBytes: 8 * MiB });
+  });
 });
 
 describe('requestUrl and multipart.start on a route', () => {

@@ -102,16 +102,30 @@ function resolve(name: string, route: AnyRoute, policy: UploadPolicy): ResolvedR
   return { rules, policy: routePolicy, config: c };
 }
 
-const cache = new WeakMap<RouteTable, WeakMap<UploadPolicy, ReadonlyMap<string, ResolvedRoute>>>();
+interface Resolved {
+  /** The policy's values the routes were worked out from: the policy object may change in place. */
+  seen: UploadPolicy;
+  routes: ReadonlyMap<string, ResolvedRoute>;
+}
 
-/** Every route of the table under this policy (the `UPLOAD_*` defaults), worked out once per table and policy. */
+const cache = new WeakMap<RouteTable, WeakMap<UploadPolicy, Resolved>>();
+
+const sameValues = (a: UploadPolicy, b: UploadPolicy) => {
+  const keys = Object.keys(a) as Array<keyof UploadPolicy>;
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+/**
+ * Every route of the table under this policy (the `UPLOAD_*` defaults), worked out once per table
+ * and policy, and again when a field of the policy object has been changed since.
+ */
 export function resolveRoutes(table: RouteTable, policy: UploadPolicy): ReadonlyMap<string, ResolvedRoute> {
   let byPolicy = cache.get(table);
   if (!byPolicy) cache.set(table, (byPolicy = new WeakMap()));
-  let routes = byPolicy.get(policy);
-  if (!routes) {
-    routes = new Map(Object.entries(table).map(([name, definition]) => [name, resolve(name, definition, policy)]));
-    byPolicy.set(policy, routes);
+  let resolved = byPolicy.get(policy);
+  if (!resolved || !sameValues(resolved.seen, policy)) {
+    resolved = { seen: { ...policy }, routes: new Map(Object.entries(table).map(([name, definition]) => [name, resolve(name, definition, policy)])) };
+    byPolicy.set(policy, resolved);
   }
-  return routes;
+  return resolved.routes;
 }
