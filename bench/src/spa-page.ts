@@ -44,6 +44,12 @@ export interface FileOnDisk {
   size: number;
 }
 
+let warned = false;
+function warnOnce(message: string) {
+  if (!warned) console.warn(`[bench] ${message}`);
+  warned = true;
+}
+
 /** The upload panel's own file input (the resume list may add another). */
 const PICKER = '[data-testid="drop-zone"] input';
 
@@ -66,16 +72,18 @@ export async function openSignedIn(browser: Browser, origin: string, name: strin
   // start the hashing worker. Measure from there, as a user would experience it, not mid-page-load.
   // It loads the hashing workers, then the multipart code (the last of its idle-time loads); a short
   // settle lets the workers compile their WebAssembly. (Waiting for 'networkidle' cost 500 ms a tab.)
+  // Chunk names come from the upload client's module names (md5-worker, run-multipart): if they
+  // change, say so, since every tab would otherwise wait the whole timeout.
   await page
     .waitForFunction(
       () => {
         const names = performance.getEntriesByType('resource').map((e) => e.name);
-        return names.some((n) => n.includes('md5-worker')) && names.some((n) => n.includes('multipart-upload'));
+        return names.some((n) => n.includes('md5-worker')) && names.some((n) => n.includes('run-multipart'));
       },
       undefined,
       { timeout: 5_000 },
     )
-    .catch(() => null);
+    .catch(() => warnOnce("the SPA's idle-time chunks (md5-worker, run-multipart) did not load within 5 s: renamed? each tab waited 5 s"));
   await page.waitForTimeout(100);
   return page;
 }
