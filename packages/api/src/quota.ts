@@ -59,6 +59,19 @@ async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>,
   });
 }
 
+/**
+ * Counts a cold user's bytes in the background, without waiting: called when the page lists their
+ * files (the first thing it does), so their first upload finds the count done instead of waiting
+ * for it. A count that fails is tried again by the first call that needs it.
+ */
+export function countSoon(ctx: Ctx): void {
+  if (ctx.limits.quotaBytes === null) return;
+  void (async () => {
+    const user = await userSegment(ctx.user.id);
+    if ((await ctx.ledger.read(user))?.reconciledAt == null) await ctx.reconciler.warm(user);
+  })().catch(() => {});
+}
+
 /** `ttlSeconds`: the lifetime of the URLs the hold covers (the route's, which may differ from UPLOAD_URL_TTL_SECONDS). */
 const reservationEnd = (ctx: Ctx, ttlSeconds: number) => ctx.reconciler.now() + ttlSeconds * 1000 + RESERVATION_MARGIN_MS;
 

@@ -26,6 +26,20 @@ describe('files.list', () => {
     expect(await caller.files.list()).toEqual({ files: [], nextCursor: null });
   });
 
+  it("counts a cold user's bytes in the background, so the first upload does not wait for the count", async () => {
+    const { caller, memory, ledger, reconciler } = setup();
+    stored(memory, 'alice', null, 1, { size: 300 });
+    expect(await ledger.read('alice')).toBeNull();
+    await caller.files.list();
+    await reconciler.idle();
+    expect(await ledger.read('alice')).toMatchObject({ stored: 300 });
+    expect(memory.scans).toEqual(['alice']);
+    await caller.upload.requestUrl({ fileName: 'a.png', contentType: 'image/png', size: 10 });
+    await caller.files.list();
+    await reconciler.idle();
+    expect(memory.scans).toEqual(['alice']);
+  });
+
   it("pages through the user's files in key order, each once: route by route, newest first within one", async () => {
     const { caller, memory } = setup();
     const keys = [

@@ -1,4 +1,5 @@
 import { deleteFile, listFiles } from '../files';
+import { countSoon } from '../quota';
 import { enforceRateLimit } from '../rate-limit';
 import { deleteFileInput, deleteFileOutput, listFilesInput, listFilesOutput } from '../schemas/files';
 import { protectedProcedure, router } from '../trpc';
@@ -10,6 +11,8 @@ export const filesRouter = router({
     .output(listFilesOutput)
     .query(async ({ ctx, input }) => {
       await enforceRateLimit(ctx, 'listFiles');
+      // The page lists files when it opens: a good moment to count the user's bytes for their first upload.
+      if (!input.cursor) countSoon(ctx);
       return listFiles(ctx, input);
     }),
 
