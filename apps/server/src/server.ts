@@ -4,6 +4,7 @@ import { createDeps } from './deps';
 import { EnvError, loadConfig } from './env';
 import { COPY_GUARD_MISSING, probeCopyGuard } from './storage/store-guard';
 import { sweepStaging } from './storage/sweep';
+import { warmUp } from './warm-up';
 
 const LISTEN_BACKLOG = 4096;
 
@@ -49,6 +50,7 @@ try {
   process.exit(1);
 }
 
+await warmUp(app, deps.storage);
 if (guard.result === 'copied') app.log.warn(COPY_GUARD_MISSING);
 if (guard.result === 'unknown') app.log.warn({ err: guard.error }, 'could not check whether the store refuses copies into staging/');
 
