@@ -95,7 +95,7 @@ export async function browserSection(stack: SpaStack, s3: BenchS3, files: TestFi
     );
   }
   const notes = [
-    `${o.rounds} rounds per size, order of SPA / Uppy / bare XHR rotated each round, one discarded warm-up of each; MB = 10^6 bytes; the SPA and Uppy with their default options (the SPA: one PUT below 64 MiB, else parts).`,
+    `${o.rounds} rounds per size, order of SPA / Uppy / bare XHR rotated each round, one discarded warm-up of each; MB = 10^6 bytes; the SPA and Uppy with their default options (the SPA: one PUT below 16 MiB, else parts).`,
     'SPA time: file input change → row data-status="done" (requestUrl or multipart start, the upload, complete); its phases split at data-status "uploading" and "verifying". ' +
       "Uppy (@uppy/core + @uppy/aws-s3 6.3.1, default options: one PUT up to 100 MiB, else parts, one in flight per file): addFile → upload() resolved, every S3 request signed by the bench's signer (AWS SDK getSignedUrl in the server child), its page on its own origin with its own CORS rule. " +
       'Bare XHR: the PUT alone (page clock), URL from upload.requestUrl for a fresh user.',

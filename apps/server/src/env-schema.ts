@@ -71,7 +71,7 @@ export const baseSchema = z.object({
     .number({ error: 'must be a number of bytes' })
     .int()
     .min(5 * MiB, 'must be at least 5242880 (5 MiB, the smallest S3 part)')
-    .default(64 * MiB),
+    .default(16 * MiB),
   UPLOAD_MULTIPART_CONCURRENCY: z.coerce.number({ error: 'must be a number of parts' }).int().min(1).max(16, 'must be at most 16').default(4),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   UPLOAD_METADATA_SECRET: z.string().min(MIN_SEAL_SECRET_LENGTH, `must be at least ${MIN_SEAL_SECRET_LENGTH} characters`).optional(),

@@ -11,7 +11,7 @@ describe('environment', () => {
       allowedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'application/pdf'],
       maxBytes: 100 * 1024 * 1024,
       urlTtlSeconds: 300,
-      multipartThresholdBytes: 64 * 1024 * 1024,
+      multipartThresholdBytes: 16 * 1024 * 1024,
       multipartConcurrency: 4,
     });
     expect(config.auth.devSignIn).toBe(false);

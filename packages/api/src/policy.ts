@@ -77,7 +77,7 @@ export const defaultUploadPolicy: UploadPolicy = {
   allowedTypes: DEFAULT_ALLOWED_TYPES,
   maxBytes: 100 * MiB,
   urlTtlSeconds: 300,
-  multipartThresholdBytes: 64 * MiB,
+  multipartThresholdBytes: 16 * MiB,
   multipartConcurrency: 4,
 };
 

@@ -29,7 +29,7 @@ describe('upload.routes', () => {
       allowedTypes: ['image/png', 'application/pdf'],
       maxBytes: 7 * MiB,
       urlTtlSeconds: 120,
-      multipartThresholdBytes: 64 * MiB,
+      multipartThresholdBytes: 16 * MiB,
       multipartConcurrency: 4,
       maxFiles: null,
       replace: false,
@@ -52,7 +52,7 @@ describe('upload.routes', () => {
   it('follows a policy object changed in place (the server owner may change it while it runs)', async () => {
     const policy = { ...defaultUploadPolicy };
     const ctx = setup(null, { policy });
-    expect((await ctx.caller.upload.routes()).routes.default.multipartThresholdBytes).toBe(64 * MiB);
+    expect((await ctx.caller.upload.routes()).routes.default.multipartThresholdBytes).toBe(16 * MiB);
     Object.assign(policy, { multipartThresholdBytes: 8 * MiB, multipartConcurrency: 6 });
     expect((await ctx.caller.upload.routes()).routes.default).toMatchObject({ multipartThresholdBytes: 8 * MiB, multipartConcurrency: 6 });
     expect((await ctx.caller.upload.routes()).routes.image).toMatchObject({ multipartThresholdBytes: 8 * MiB });
