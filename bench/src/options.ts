@@ -56,13 +56,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     quick,
     profileOnMiss,
     signing: { rounds, seconds: Number(env.BENCH_SIGNING_SECONDS) || (quick ? 2 : 4), warmupSeconds: 1 },
-    bytes: { rounds: quick ? 1 : 2, sizesMiB: [1, 256] },
+    // One round: the byte counts are the same to a few bytes every time.
+    bytes: { rounds: 1, sizesMiB: [1, 256] },
     browser: { rounds, sizesMiB: [16, 256] },
     multipart: { rounds, sizeMiB: 256 },
-    batch: { rounds, count: 50, sizeKiB: 256 },
+    batch: { rounds: quick ? 1 : 2, count: 50, sizeKiB: 256 },
     complete: { rounds: quick ? 2 : 5, held: quick ? 1000 : 10_000, parallel: 64 },
     // Two rounds: each trial is a whole window (plus a page load), six variants.
     lossy: { rounds: quick ? 1 : 2, windowSeconds: 4, link: LOSSY_LINK },
-    footprint: { rounds, loadRounds: quick ? 2 : 4, loadSeconds: quick ? 1 : 2 },
+    footprint: { rounds, loadRounds: quick ? 2 : 3, loadSeconds: quick ? 1 : 2 },
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { summarizeCpuProfile } from './cpu-profile';
 import { microCosts } from './micro';
 import { checkTarget, runLoad, trpcTarget, type LoadResult, type LoadTarget } from './load';
-import { startServerChild } from './server-handle';
+import { startServerChild, type ServerChild } from './server-handle';
 import type { ServerChildConfig } from './server-protocol';
 import { atLeastRatio, makeRow, rotate, type Row } from './stats';
 
@@ -42,8 +42,9 @@ export async function signingSection(config: ServerChildConfig, o: SigningOption
         if (r.non2xx || r.errors) notes.push(`${v.label}, round ${round + 1}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       }
     }
-  } finally {
+  } catch (error) {
     await server.close();
+    throw error;
   }
 
   const of = (id: string, pick: (s: Sample) => number) => samples.get(id)!.map(pick);
@@ -75,26 +76,24 @@ export async function signingSection(config: ServerChildConfig, o: SigningOption
       '"in-process" rows: each building block called back to back in the bench process (µs per call, not under load).',
   );
 
-  if (o.profileOnMiss && rows.some((r) => r.pass === false)) {
-    o.log('  a signing target was missed: profiling upload.requestUrl');
-    const lines = await profileRequestUrl(config, o);
-    for (const line of lines) notes.push(`requestUrl CPU profile (server child under load), ${line}`);
+  try {
+    if (o.profileOnMiss && rows.some((r) => r.pass === false)) {
+      o.log('  a signing target was missed: profiling upload.requestUrl');
+      const lines = await profileRequestUrl(server, o);
+      for (const line of lines) notes.push(`requestUrl CPU profile (server child under load), ${line}`);
+    }
+  } finally {
+    await server.close();
   }
   return { rows, notes };
 }
 
-/** One load run of requestUrl on a fresh child, profiled after a warm-up (so JIT compiling is not in it). */
-async function profileRequestUrl(config: ServerChildConfig, o: SigningOptions): Promise<string[]> {
-  const server = await startServerChild(config);
+/** One more load run of requestUrl on the same child, profiled (its JIT is warm from the rounds). */
+async function profileRequestUrl(server: ServerChild, o: SigningOptions): Promise<string[]> {
   const path = join(o.profileDir, `requestUrl-${Date.now()}.cpuprofile`);
   mkdirSync(o.profileDir, { recursive: true });
-  try {
-    await runLoad(server.origin, VARIANTS[1]!, o.warmupSeconds);
-    await server.profileStart();
-    await runLoad(server.origin, VARIANTS[1]!, Math.max(3, Math.min(o.seconds, 5)));
-    await server.profileStop(path);
-  } finally {
-    await server.close();
-  }
+  await server.profileStart();
+  await runLoad(server.origin, VARIANTS[1]!, 3);
+  await server.profileStop(path);
   return summarizeCpuProfile(path, 12);
 }
