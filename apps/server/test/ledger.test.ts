@@ -14,7 +14,9 @@ function contract(name: string, make: () => QuotaLedger) {
       expect(await ledger.reserve(user, 'k', 1, 10, 100)).toEqual({ ok: false, reason: 'cold' });
       expect(await ledger.commit(user, 'k', 1, 10, 100)).toEqual({ ok: false, reason: 'cold' });
       expect(await ledger.read(user)).toBeNull();
+      expect(await ledger.reconciledAt(user)).toBeNull();
       expect(await ledger.write(user, { stored: 50, entries: [], committed: [], reconciledAt: 1 }, 0)).toBe(true);
+      expect(await ledger.reconciledAt(user)).toBe(1);
       return { ledger, user };
     };
 

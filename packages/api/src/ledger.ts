@@ -57,6 +57,8 @@ export interface QuotaLedger {
   /** Drops the entry for `key` (refused, aborted, never signed). */
   release(user: string, key: string): Promise<void>;
   read(user: string): Promise<LedgerState | null>;
+  /** When the user's bytes were last counted; null for a user the ledger has not seen (cheap: no entries read). */
+  reconciledAt(user: string): Promise<number | null>;
   /** Replaces the user's ledger if its `version` is still `expectedVersion`; false if it moved on. */
   write(user: string, state: Omit<LedgerState, 'version' | 'storedVersion'>, expectedVersion: number): Promise<boolean>;
   /** Asks for a reconciliation of `user` at `at` (ms) or earlier. */

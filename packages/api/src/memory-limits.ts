@@ -116,6 +116,9 @@ export function createMemoryLedger(): QuotaLedger {
       drop(book, entry);
       book.version++;
     },
+    async reconciledAt(user) {
+      return books.get(user)?.reconciledAt ?? null;
+    },
     async read(user) {
       const book = books.get(user);
       if (!book) return null;

@@ -68,7 +68,7 @@ export function countSoon(ctx: Ctx): void {
   if (ctx.limits.quotaBytes === null) return;
   void (async () => {
     const user = await userSegment(ctx.user.id);
-    if ((await ctx.ledger.read(user))?.reconciledAt == null) await ctx.reconciler.warm(user);
+    if ((await ctx.ledger.reconciledAt(user)) === null) await ctx.reconciler.warm(user);
   })().catch(() => {});
 }
 

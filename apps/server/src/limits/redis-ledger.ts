@@ -138,6 +138,10 @@ export function createRedisLedger(redis: Redis, prefix = 'uploads:quota:'): Quot
     async release(user, key) {
       await run(RELEASE, user, key);
     },
+    async reconciledAt(user) {
+      const at = await redis.hget(book(user), 'at');
+      return at ? Number(at) : null;
+    },
     async read(user) {
       return parse(await redis.hgetall(book(user)));
     },
