@@ -115,7 +115,7 @@ export function createUploadClient<TRoute extends string = RouteName, TResult = 
     } catch (error) {
       fail(id, error);
     } finally {
-      stored();
+      stored(); // the slot, if the run failed before its bytes were stored
       controls.delete(id);
       if (get(id)?.plan || start.continuePlan) refreshResumables();
     }
