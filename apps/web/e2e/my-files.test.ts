@@ -64,6 +64,25 @@ describe('My files in Chromium', () => {
     await page.close();
   });
 
+  it('reads My files at sign-in, while its own chunk is still loading, and reads it once', async () => {
+    const page = await stack.browser.newPage();
+    const listings: number[] = [];
+    let chunkServedAt = 0;
+    page.on('request', (r) => void (/\/trpc\/[^?]*files\.list/.test(r.url()) && listings.push(Date.now())));
+    // The list's lazy chunk comes late, as on a slow link: the listing must not wait for it.
+    await page.route(/my-files-panel[^/]*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      chunkServedAt = Date.now();
+      await route.continue();
+    });
+    await signIn(page, stack.origin, 'Early');
+    await page.getByRole('region', { name: 'My files' }).getByText('No files yet').waitFor({ timeout: 20_000 });
+    expect(chunkServedAt).toBeGreaterThan(0);
+    expect(listings).toHaveLength(1);
+    expect(listings[0]).toBeLessThan(chunkServedAt);
+    await page.close();
+  });
+
   it('pages through more files than one page holds (20 a page, then Show more)', async () => {
     const res = await fetch(`${stack.origin}/trpc/auth.devSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Hoarder"}' });
     const token = ((await res.json()) as { result: { data: { token: string } } }).result.data.token;

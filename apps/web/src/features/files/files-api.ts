@@ -24,3 +24,16 @@ export interface FilesApi {
 
 /** The query key of every My files page; invalidated when an upload is verified. */
 export const MY_FILES_KEY = ['my-files'] as const;
+
+const PAGE = 20;
+
+/**
+ * My files' pages, newest first: one definition for the list and for the read at sign-in, which
+ * starts while the list's own chunk loads (and the server's count of the user's bytes with it).
+ */
+export const myFilesQuery = (api: Pick<FilesApi, 'list'>) => ({
+  queryKey: MY_FILES_KEY,
+  queryFn: ({ pageParam }: { pageParam: string | null }) => api.list(pageParam ? { cursor: pageParam, limit: PAGE } : { limit: PAGE }),
+  initialPageParam: null as string | null,
+  getNextPageParam: (last: FilesPage) => last.nextCursor,
+});

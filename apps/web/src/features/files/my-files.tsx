@@ -1,9 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import { MY_FILES_KEY, type FilesApi } from './files-api';
+import { MY_FILES_KEY, myFilesQuery, type FilesApi } from './files-api';
 import { StoredFileRow } from './stored-file-row';
-
-const PAGE = 20;
 
 /**
  * The signed-in user's verified files, newest first, a page at a time. After a delete, focus goes to
@@ -16,12 +14,7 @@ export function MyFiles({ api }: { api: FilesApi }) {
   const refocus = useRef<{ index: number; key: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  const pages = useInfiniteQuery({
-    queryKey: MY_FILES_KEY,
-    queryFn: ({ pageParam }) => api.list(pageParam ? { cursor: pageParam, limit: PAGE } : { limit: PAGE }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  const pages = useInfiniteQuery(myFilesQuery(api));
   const remove = useMutation({
     mutationFn: (key: string) => api.delete({ key }),
     onSuccess: (_, key) => {
