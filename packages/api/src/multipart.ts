@@ -113,13 +113,14 @@ function partsProblem(manifest: Manifest, given: Array<{ partNumber: number; eta
 }
 
 export async function completeMultipart(ctx: Ctx, routes: Routes, input: { key: string; uploadId: string; parts: Array<{ partNumber: number; etag: string }> }) {
-  const manifest = await loadManifest(ctx, input.key, input.uploadId);
+  await assertOwnStagedKey(ctx, input.key);
+  // The plan and the stored parts are read together: one round trip to the store, not two.
+  const [manifest, stored] = await Promise.all([loadManifest(ctx, input.key, input.uploadId), callStorage(() => ctx.storage.listParts(input.key, input.uploadId))]);
   // No plan left: a finished upload answers again (idempotent); anything else is unknown.
   if (!manifest) {
     if (await callStorage(() => ctx.storage.headObject(finalKeyOf(input.key)))) return completeUpload(ctx, routes, input.key);
     throw notFound();
   }
-  const stored = await callStorage(() => ctx.storage.listParts(input.key, input.uploadId));
   if (stored) {
     const problem = partsProblem(manifest, input.parts, stored);
     if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: `The parts do not add up: ${problem}.` });

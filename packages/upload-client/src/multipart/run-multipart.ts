@@ -37,8 +37,15 @@ export async function runMultipart<TRoute extends string, TResult>(
 ): Promise<TResult> {
   const { plan, update, resumeStore } = options;
   let key = plan?.key;
+  // Taken beside `start` and the first digests; the record is written once both are known.
+  const sample = sampleHash(file);
+  sample.catch(() => undefined); // unread when `start` fails first
+  let saved: Promise<void> = Promise.resolve();
+  const forget = async () => {
+    await saved.catch(() => undefined);
+    if (key) resumeStore.remove(key);
+  };
   try {
-    const sample = await sampleHash(file);
     const engine = new MultipartUpload(file, api, {
       concurrency: options.concurrency,
       route: options.route,
@@ -48,16 +55,11 @@ export async function runMultipart<TRoute extends string, TResult>(
       onPlan: (p) => {
         key = p.key;
         update({ plan: p });
-        resumeStore.save({
-          ...p,
-          fileName: file.name,
-          size: file.size,
-          type: file.type,
-          lastModified: file.lastModified,
-          sample,
-          startedAt: Date.now(),
-          route: options.route,
-        });
+        const startedAt = Date.now();
+        // A file whose samples cannot be read fails in its digests; it is only not resumable.
+        saved = sample.then((s) =>
+          resumeStore.save({ ...p, fileName: file.name, size: file.size, type: file.type, lastModified: file.lastModified, sample: s, startedAt, route: options.route }),
+        );
       },
       onProgress: (p) =>
         update({
@@ -70,12 +72,12 @@ export async function runMultipart<TRoute extends string, TResult>(
     });
     options.onEngine(engine);
     const result = await engine.run();
-    if (key) resumeStore.remove(key);
+    await forget();
     return result;
   } catch (error) {
     // A cancelled upload is gone from the store: nothing is left to resume.
     if (isAbort(error)) {
-      if (key) resumeStore.remove(key);
+      await forget();
       update({ plan: undefined });
     }
     throw error;
