@@ -28,10 +28,12 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
   async function start(size: number) {
     const res = await call('start', { fileName: 'clip.png', contentType: 'image/png', size });
     expect(res.status, res.error?.message).toBe(200);
-    return res.data as { key: string; uploadId: string; partSize: number; partCount: number };
+    return res.data as { key: string; uploadId: string; partSize: number; partCount: number; planToken: string };
   }
-  async function sendPart(s: { key: string; uploadId: string }, partNumber: number, body: Uint8Array, digest = md5(body)) {
-    const signed = await call('signParts', { key: s.key, uploadId: s.uploadId, partNumbers: [partNumber], contentMd5: [digest] });
+  /** Signs (with `start`'s plan token, as the SPA does) and PUTs one part. */
+  async function sendPart(s: { key: string; uploadId: string; planToken?: string }, partNumber: number, body: Uint8Array, digest = md5(body)) {
+    const signed = await call('signParts', { key: s.key, uploadId: s.uploadId, planToken: s.planToken, partNumbers: [partNumber], contentMd5: [digest] });
+    expect(signed.status, signed.error?.message).toBe(200);
     const part = signed.data.parts[0];
     const res = await fetch(part.url, { method: 'PUT', headers: part.headers, body });
     return { status: res.status, etag: res.headers.get('etag'), text: await res.text() };
@@ -80,6 +82,24 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
     await call('abort', { key: s.key, uploadId: s.uploadId });
   });
 
+  it("signs from the plan in the bucket when the plan token was altered or is another upload's: the store still refuses a longer part", async () => {
+    const body = pngOf(20 * MiB);
+    const s = await start(body.length);
+    const other = await start(body.length);
+    const [size, partSize, partCount, seal] = s.planToken.split('.');
+    expect([Number(size), Number(partSize), Number(partCount)]).toEqual([body.length, s.partSize, s.partCount]);
+    const first = slice(body, s, 1);
+    const longer = Buffer.concat([first, slice(body, s, 2)]);
+    for (const planToken of [`${size}.${Number(partSize) * 2}.${partCount}.${seal}`, other.planToken, 'not-a-token']) {
+      const sent = await sendPart({ ...s, planToken }, 1, longer);
+      expect(sent.status, planToken).toBe(403);
+    }
+    expect((await sendPart(s, 1, first)).status).toBe(200);
+    expect((await call('listParts', { key: s.key, uploadId: s.uploadId })).data.parts).toEqual([expect.objectContaining({ partNumber: 1, size: s.partSize })]);
+    await call('abort', { key: s.key, uploadId: s.uploadId });
+    await call('abort', { key: other.key, uploadId: other.uploadId });
+  });
+
   it('refuses parts that do not add up, and stores nothing', async () => {
     const body = pngOf(20 * MiB);
     const s = await start(body.length);
@@ -114,6 +134,7 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
     const target = { key: s.key, uploadId: s.uploadId };
     for (const [path, input] of [
       ['signParts', { ...target, partNumbers: [2] }],
+      ['signParts', { ...target, planToken: s.planToken, partNumbers: [2] }],
       ['listParts', target],
       ['complete', { ...target, parts: [{ partNumber: 1, etag: part.etag }] }],
       ['abort', target],

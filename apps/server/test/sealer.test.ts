@@ -56,4 +56,21 @@ describe("the server's upload sealer (node:crypto)", () => {
     expect(await sealer.verifyCursor({ ...cursor, payload: `${cursor.payload}x` }, seal)).toBe(false);
     expect(await sealer.verifyCursor(cursor, `${seal}=`)).toBe(false);
   });
+
+  it('seals multipart plans as the Web Crypto sealer does, bound to key, upload and every number', async () => {
+    const sealer = createNodeSealer(secret);
+    const plan = { key: fields.key.replace('.png', '.mp4'), uploadId: '2~q8Bcu9R0xbGQp0Tw3Zmo', size: 300 * 1024 ** 2, partSize: 38 * 1024 ** 2, partCount: 8 };
+    const seal = await sealer.sealPlan(plan);
+    expect(seal).toBe(
+      createHmac('sha256', secret).update(`plan-v1\n${plan.key}\n${plan.size}\n${plan.partSize}\n${plan.partCount}\n${plan.uploadId}`).digest('base64url'),
+    );
+    expect(seal).toBe(await createUploadSealer(secret).sealPlan(plan));
+    expect(await createUploadSealer(secret).verifyPlan(plan, seal)).toBe(true);
+    for (const other of [{ key: `${plan.key}x` }, { uploadId: `${plan.uploadId}x` }, { size: plan.size + 1 }, { partSize: plan.partSize * 2 }, { partCount: 9 }]) {
+      expect(await sealer.verifyPlan({ ...plan, ...other }, seal)).toBe(false);
+    }
+    // Not interchangeable with the other seals under the same secret.
+    expect(await sealer.verifyCursor({ user: 'h-0123456789', payload: 'x' }, seal)).toBe(false);
+    expect(await sealer.verifyPlan(plan, await sealer.seal(fields))).toBe(false);
+  });
 });

@@ -50,10 +50,12 @@ export {
   declaredMetadata,
   fileMetadata,
   MIN_SEAL_SECRET_LENGTH,
+  planMessage,
   SEAL_META,
   SEAL_PATTERN,
   sealMessage,
   type CursorFields,
+  type PlanFields,
   type SealedFields,
   type UploadSealer,
 } from './seal';

@@ -31,6 +31,15 @@ export interface CursorFields {
   payload: string;
 }
 
+/** What a multipart plan's seal covers: the upload it was made for, and how it is cut. */
+export interface PlanFields {
+  key: string;
+  uploadId: string;
+  size: number;
+  partSize: number;
+  partCount: number;
+}
+
 export interface UploadSealer {
   /** The seal of these fields (base64url HMAC-SHA256). */
   seal(fields: SealedFields): Promise<string>;
@@ -39,6 +48,9 @@ export interface UploadSealer {
   /** The seal of a `files.list` cursor, bound to its user (same secret, its own message format). */
   sealCursor(fields: CursorFields): Promise<string>;
   verifyCursor(fields: CursorFields, seal: string | undefined): Promise<boolean>;
+  /** The seal of a multipart plan (`multipart.start`'s `planToken`), bound to its key and upload. */
+  sealPlan(fields: PlanFields): Promise<string>;
+  verifyPlan(fields: PlanFields, seal: string | undefined): Promise<boolean>;
 }
 
 /** Shortest secret accepted: 32 characters, like AUTH_JWT_SECRET. */
@@ -58,6 +70,12 @@ export const sealMessage = ({ key, size, contentType, route, originalName, route
  * no newline, so the first one after it ends it.
  */
 export const cursorMessage = ({ user, payload }: CursorFields) => `cursor-v1\n${user}\n${payload}`;
+
+/**
+ * A plan's message starts with `plan-v1`: no upload (`v2`) or cursor (`cursor-v1`) message starts so.
+ * The key is generated and the numbers hold no newline; the store's upload id, which could, comes last.
+ */
+export const planMessage = ({ key, uploadId, size, partSize, partCount }: PlanFields) => `plan-v1\n${key}\n${size}\n${partSize}\n${partCount}\n${uploadId}`;
 
 /** A seal is a base64url HMAC-SHA256, without padding: 43 characters. */
 export const SEAL_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -95,6 +113,8 @@ export function createUploadSealer(secret: string): UploadSealer {
     verify: (fields, seal) => check(sealMessage(fields), seal),
     sealCursor: (fields) => sign(cursorMessage(fields)),
     verifyCursor: (fields, seal) => check(cursorMessage(fields), seal),
+    sealPlan: (fields) => sign(planMessage(fields)),
+    verifyPlan: (fields, seal) => check(planMessage(fields), seal),
   };
 }
 

@@ -14,8 +14,8 @@ export type CompleteResult = Out['complete'] | Out['multipart']['complete'];
 /** Where and how the browser sends a file in one request. */
 export type UploadTarget = Out['requestUrl'];
 
-/** A multipart upload's identity and shape: enough to continue it from another page. */
-export type Plan = Pick<Out['multipart']['start'], 'key' | 'uploadId' | 'partSize' | 'partCount'>;
+/** A multipart upload's identity and shape: enough to continue it from another page (records from before `planToken` lack it). */
+export type Plan = Pick<Out['multipart']['start'], 'key' | 'uploadId' | 'partSize' | 'partCount'> & Partial<Pick<Out['multipart']['start'], 'planToken'>>;
 
 /** The file the server signs: the processed one when a `prepare` step changed it. */
 export interface FileInput<TRoute extends string> {

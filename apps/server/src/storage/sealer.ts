@@ -1,4 +1,4 @@
-import { cursorMessage, MIN_SEAL_SECRET_LENGTH, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
+import { cursorMessage, MIN_SEAL_SECRET_LENGTH, planMessage, SEAL_PATTERN, sealMessage, type UploadSealer } from '@app/api';
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -20,5 +20,7 @@ export function createNodeSealer(secret: string): UploadSealer {
     verify: async (fields, given) => check(sealMessage(fields), given),
     sealCursor: async (fields) => mac(cursorMessage(fields)),
     verifyCursor: async (fields, given) => check(cursorMessage(fields), given),
+    sealPlan: async (fields) => mac(planMessage(fields)),
+    verifyPlan: async (fields, given) => check(planMessage(fields), given),
   };
 }

@@ -45,6 +45,36 @@ describe('upload.multipart', () => {
     ]);
   });
 
+  it("signs with start's plan token without reading the bucket, and from the bucket's plan when the token is not one for this upload", async () => {
+    const { caller, memory, as } = setup(undefined, { policy: bigPolicy });
+    const started = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    const { key, uploadId, planToken } = started;
+    expect(planToken).toMatch(new RegExp(`^${300 * MiB}\\.${38 * MiB}\\.8\\.[A-Za-z0-9_-]{43}$`));
+    const reads = () => memory.asked.filter((a) => a.startsWith('getJson')).length;
+
+    const before = reads();
+    const out = await caller.upload.multipart.signParts({ key, uploadId, planToken, partNumbers: [1, 8] });
+    expect(reads()).toBe(before);
+    expect(out.parts.map((p) => p.partNumber)).toEqual([1, 8]);
+    expect(memory.partUrls.splice(0)).toEqual([
+      { partNumber: 1, size: 38 * MiB, contentMd5: undefined },
+      { partNumber: 8, size: 300 * MiB - 7 * 38 * MiB, contentMd5: undefined },
+    ]);
+    // The token's numbers still bound the part numbers.
+    expect((await failure(caller.upload.multipart.signParts({ key, uploadId, planToken, partNumbers: [9] }))).message).toMatch(/has 8 parts; 9 do not exist/);
+
+    const other = await caller.upload.multipart.start({ fileName: 'b.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    const [size, partSize, count, seal] = planToken.split('.');
+    for (const altered of [`${size}.${Number(partSize) * 2}.${count}.${seal}`, `${Number(size) * 2}.${partSize}.${count}.${seal}`, other.planToken, 'nonsense']) {
+      const was = reads();
+      await caller.upload.multipart.signParts({ key, uploadId, planToken: altered, partNumbers: [1] });
+      expect(reads(), altered).toBe(was + 1);
+      expect(memory.partUrls.splice(0), altered).toEqual([{ partNumber: 1, size: 38 * MiB, contentMd5: undefined }]);
+    }
+    // Bob cannot use Alice's token on her upload.
+    expect((await failure(as(bob).upload.multipart.signParts({ key, uploadId, planToken, partNumbers: [1] }))).code).toBe('FORBIDDEN');
+  });
+
   it('refuses parts that do not exist, repeated parts, big batches and digests that do not pair up', async () => {
     const { caller } = setup(undefined, { policy: bigPolicy });
     const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });

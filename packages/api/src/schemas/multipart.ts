@@ -18,6 +18,8 @@ export const multipartStartOutput = z.object({
   uploadId: z.string(),
   partSize: z.number(),
   partCount: z.number(),
+  /** For `signParts`: lets any server sign this upload's parts without reading its plan from the bucket. */
+  planToken: z.string(),
   expiresAt: z.iso.datetime(),
 });
 
@@ -27,6 +29,8 @@ export const signPartsInput = z
     partNumbers: z.array(partNumber).min(1, 'name at least one part').max(MAX_PARTS_PER_SIGNING, `at most ${MAX_PARTS_PER_SIGNING} parts at a time`),
     /** Base64 MD5 of each part, in the order of `partNumbers`: the store then verifies every byte. */
     contentMd5: z.array(z.string().regex(/^[A-Za-z0-9+/]{22}==$/, 'must be base64 MD5 digests')).optional(),
+    /** `start`'s `planToken`. Without it (or with one this server cannot verify) the plan is read from the bucket. */
+    planToken: z.string({ error: 'must be a string' }).max(200, 'is too long').optional(),
   })
   .refine((v) => new Set(v.partNumbers).size === v.partNumbers.length, { message: 'must not repeat a part', path: ['partNumbers'] })
   .refine((v) => !v.contentMd5 || v.contentMd5.length === v.partNumbers.length, {

@@ -26,9 +26,9 @@ export function execute<TRoute extends string, TResult>(x: Executor<TRoute, TRes
   switch (command.type) {
     case 'start':
       return void callApi(() => api.start({ fileName: file.name, contentType: file.type, size: file.size, route: x.route }), hooks).then(
-        ({ key, uploadId, partSize, partCount }) => {
-          dispatch({ type: 'started', key, uploadId, partSize, partCount });
-          x.started({ key, uploadId, partSize, partCount });
+        ({ key, uploadId, partSize, partCount, planToken }) => {
+          dispatch({ type: 'started', key, uploadId, partSize, partCount, planToken });
+          x.started({ key, uploadId, partSize, partCount, planToken });
         },
         failed,
       );
@@ -44,9 +44,9 @@ export function execute<TRoute extends string, TResult>(x: Executor<TRoute, TRes
       return;
     }
     case 'sign': {
-      const { ticket, key, uploadId, partNumbers, contentMd5 } = command;
+      const { ticket, key, uploadId, planToken, partNumbers, contentMd5 } = command;
       const digests = contentMd5.every(Boolean) ? contentMd5 : undefined;
-      void callApi(() => api.signParts({ key, uploadId, partNumbers, contentMd5: digests }), hooks).then(
+      void callApi(() => api.signParts({ key, uploadId, partNumbers, contentMd5: digests, planToken }), hooks).then(
         (out) => dispatch({ type: 'signed', ticket, parts: out.parts, expiresAt: Date.parse(out.expiresAt) }),
         (error: unknown) => dispatch({ type: 'signFailed', ticket, error }),
       );

@@ -2,7 +2,7 @@ import type { PartUrl } from './part-state';
 
 /** What happened: answers to commands, the user's buttons, the network, and the clock. */
 export type MachineEvent =
-  | { type: 'started'; key: string; uploadId: string; partSize: number; partCount: number }
+  | { type: 'started'; key: string; uploadId: string; partSize: number; partCount: number; planToken?: string | undefined }
   | { type: 'listed'; parts: ReadonlyArray<{ partNumber: number; etag: string; size: number }> }
   | { type: 'hashed'; partNumber: number; ticket: number; digest: string }
   | { type: 'hashFailed'; partNumber: number; ticket: number; error: unknown }
@@ -33,7 +33,7 @@ export type Command =
   | { type: 'start' }
   | { type: 'list'; key: string; uploadId: string }
   | { type: 'hash'; partNumber: number; ticket: number; start: number; end: number }
-  | { type: 'sign'; ticket: number; key: string; uploadId: string; partNumbers: number[]; contentMd5: string[] }
+  | { type: 'sign'; ticket: number; key: string; uploadId: string; planToken?: string | undefined; partNumbers: number[]; contentMd5: string[] }
   | { type: 'put'; partNumber: number; ticket: number; url: PartUrl; start: number; end: number }
   | { type: 'abortPut'; ticket: number }
   | { type: 'complete'; key: string; uploadId: string; parts: Array<{ partNumber: number; etag: string }> }

@@ -50,7 +50,7 @@ export function machine(size = 256 * MiB, limits: Limits = LIMITS, resume?: Para
         .at(-1)!,
     status: (n: number) => step.state.parts[n - 1]!.status,
     start(partSize = 32 * MiB, partCount = Math.ceil(size / partSize)) {
-      return h.send({ type: 'started', key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize, partCount });
+      return h.send({ type: 'started', key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize, partCount, planToken: 'plan-token-1' });
     },
     hashed(n: number) {
       return h.send({ type: 'hashed', partNumber: n, ticket: h.hashOf(n).ticket, digest: `md5-${n}` });

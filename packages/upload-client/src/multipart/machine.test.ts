@@ -29,6 +29,8 @@ describe('the multipart state machine', () => {
     m.start();
     expect(m.of('sign').map((c) => c.partNumbers)).toEqual([[1, 2]]);
     expect(m.of('sign')[0]!.contentMd5).toEqual(['md5-1', 'md5-2']);
+    // Signing carries start's plan token, so the server need not read the plan from the bucket.
+    expect(m.of('sign')[0]!.planToken).toBe('plan-token-1');
   });
 
   it('with two hashing workers, signs 8 parts in at most 4 calls, even when digests come in one by one', () => {
@@ -245,12 +247,13 @@ describe('the multipart state machine', () => {
   });
 
   it('continues an earlier upload: only parts ListParts lacks (or holds at another length) are hashed and sent', () => {
-    const m = machine(256 * MiB, LIMITS, { key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize: 32 * MiB, partCount: 8 });
+    const m = machine(256 * MiB, LIMITS, { key: 'staging/u/k-file.bin', uploadId: 'up-1', partSize: 32 * MiB, partCount: 8, planToken: 'plan-token-0' });
     expect(m.log).toEqual([{ type: 'list', key: 'staging/u/k-file.bin', uploadId: 'up-1' }]);
     const held = [1, 2, 3, 5].map((n) => ({ partNumber: n, etag: `"etag-${n}"`, size: n === 5 ? 1 : 32 * MiB }));
     m.send({ type: 'listed', parts: held });
     expect(numbers(m.of('hash'))).toEqual([4, 5]);
     for (const n of [4, 5, 6, 7]) m.hashed(n);
+    expect(m.of('sign').map((c) => c.planToken)).toEqual(['plan-token-0']);
     m.signed();
     m.signed();
     m.hashed(8);

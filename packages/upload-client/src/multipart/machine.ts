@@ -22,14 +22,14 @@ export function createMachine(
   size: number,
   limits: Limits,
   online: boolean,
-  resume?: { key: string; uploadId: string; partSize: number; partCount: number },
+  resume?: { key: string; uploadId: string; partSize: number; partCount: number; planToken?: string | undefined },
   now = 0,
 ): Step {
   const plan: PartPlan = resume ? { size, partSize: resume.partSize, partCount: resume.partCount } : planParts(size);
   const state: MachineState = {
     phase: resume ? 'listing' : 'starting',
     plan,
-    upload: resume ? { key: resume.key, uploadId: resume.uploadId } : null,
+    upload: resume ? { key: resume.key, uploadId: resume.uploadId, planToken: resume.planToken } : null,
     parts: partsOf(plan),
     paused: false,
     online,
@@ -76,9 +76,9 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
   const current = (status: PartRecord['status']) => part !== undefined && 'ticket' in event && part.ticket === event.ticket && part.status === status;
   switch (event.type) {
     case 'started': {
-      const upload = { key: event.key, uploadId: event.uploadId };
+      const upload = { key: event.key, uploadId: event.uploadId, planToken: event.planToken };
       // Cancelled or failed while `start` ran: the upload the store just created is aborted at once.
-      if (state.phase === 'cancelled' || state.phase === 'failed') return { state, commands: [{ type: 'abortUpload', ...upload }] };
+      if (state.phase === 'cancelled' || state.phase === 'failed') return { state, commands: [{ type: 'abortUpload', key: event.key, uploadId: event.uploadId }] };
       if (state.phase !== 'starting') return same;
       const plan = { size: state.plan.size, partSize: event.partSize, partCount: event.partCount };
       const samePlan = plan.partSize === state.plan.partSize && plan.partCount === state.plan.partCount;
@@ -146,7 +146,7 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
     case 'cancel': {
       if (isTerminal(state) || state.phase === 'completing') return same;
       const stopped = stopPuts({ ...state, phase: 'cancelled' });
-      const abort: Command[] = state.upload ? [{ type: 'abortUpload', ...state.upload }] : [];
+      const abort: Command[] = state.upload ? [{ type: 'abortUpload', key: state.upload.key, uploadId: state.upload.uploadId }] : [];
       return { state: stopped.state, commands: [...stopped.commands, ...abort] };
     }
     case 'offline':

@@ -55,7 +55,8 @@ export interface Limits {
 export interface MachineState {
   phase: Phase;
   plan: PartPlan;
-  upload: { key: string; uploadId: string } | null;
+  /** `planToken`: `start`'s, so signing needs no read of the plan from the bucket (absent in old records). */
+  upload: { key: string; uploadId: string; planToken?: string | undefined } | null;
   parts: PartRecord[];
   paused: boolean;
   online: boolean;

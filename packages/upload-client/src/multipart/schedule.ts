@@ -74,7 +74,12 @@ export function schedule(input: MachineState, now: number): { state: MachineStat
 
     if (state.parts.every((p) => p.status === 'uploaded')) {
       state.phase = 'completing';
-      commands.push({ type: 'complete', ...state.upload, parts: state.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag! })) });
+      commands.push({
+        type: 'complete',
+        key: state.upload.key,
+        uploadId: state.upload.uploadId,
+        parts: state.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag! })),
+      });
     }
   }
   return { state, commands, wakeAt };
