@@ -41,6 +41,9 @@ function contract(name: string, make: () => QuotaLedger) {
       expect(await ledger.commit(user, 'a', 30, 99, 80)).toMatchObject({ ok: true });
       expect(await ledger.commit(user, 'a', 30, 99, 80)).toMatchObject({ ok: true });
       expect(await ledger.read(user)).toMatchObject({ stored: 80, entries: [], committed: [{ key: 'a', until: 99 }] });
+      // A promoted key is stored: signing it again (a plan token outlives its upload) holds nothing more.
+      expect(await ledger.reserve(user, 'a', 30, 120, 100)).toMatchObject({ ok: true });
+      expect(await ledger.read(user)).toMatchObject({ stored: 80, entries: [] });
       expect(await ledger.commit(user, 'b', 1, 99, 80)).toMatchObject({ ok: false, reason: 'quota', heldBytes: 80 });
       await ledger.uncommit(user, 'a', 30, 50);
       expect(await ledger.read(user)).toMatchObject({ stored: 50, entries: [{ key: 'a', bytes: 30, until: 50, kind: 'reserved' }], committed: [] });

@@ -37,7 +37,8 @@ export interface QuotaLedger {
   /**
    * Makes the entry for `key` hold at least `bytes` (kind `reserved`) until at least `until`, if
    * the user's stored + held bytes + the growth fit `quota`. Holding no more only extends it
-   * (found bytes become a reservation only if everything held fits).
+   * (found bytes become a reservation only if everything held fits). A key still marked committed
+   * is stored already: it answers ok and holds nothing.
    */
   reserve(user: string, key: string, bytes: number, until: number, quota: number): Promise<LedgerAnswer>;
   /**

@@ -63,6 +63,7 @@ export function createMemoryLedger(): QuotaLedger {
     async reserve(user, key, bytes, until, quota) {
       const book = books.get(user);
       if (!book) return { ok: false, reason: 'cold' };
+      if (book.committed.has(key)) return ok(book);
       const entry = book.entries.get(key);
       const grow = Math.max(0, bytes - (entry?.bytes ?? 0));
       // Found bytes were never checked against the quota: they become a reservation only if all fits.

@@ -29,6 +29,7 @@ if not at then return {'cold'} end
 // ARGV: user, key, bytes, until, quota
 const RESERVE = `${COMMON}
 local key, bytes, untilMs, quota = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+if redis.call('HEXISTS', KEYS[1], 'c:' .. key) == 1 then return {'ok', '0', at} end
 local e = entry(key) or { bytes = 0, untilMs = 0, kind = 'r' }
 local grow = math.max(0, bytes - e.bytes)
 local s, r, f = num('s'), num('r'), num('f')
