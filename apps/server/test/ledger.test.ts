@@ -22,16 +22,16 @@ function contract(name: string, make: () => QuotaLedger) {
 
     it('reserves what fits; again for a key it only grows, or turns found bytes into a reservation', async () => {
       const { ledger, user } = await fresh();
-      expect(await ledger.reserve(user, 'a', 30, 10, 100)).toEqual({ ok: true, reconciledAt: 1 });
+      expect(await ledger.reserve(user, 'a', 30, 10, 100)).toEqual({ ok: true, reconciledAt: 1, before: 'none' });
       expect(await ledger.reserve(user, 'b', 30, 10, 100)).toEqual({ ok: false, reason: 'quota', heldBytes: 80, reconciledAt: 1 });
-      expect(await ledger.reserve(user, 'a', 20, 20, 100)).toMatchObject({ ok: true });
-      expect(await ledger.reserve(user, 'a', 50, 20, 100)).toMatchObject({ ok: true });
+      expect(await ledger.reserve(user, 'a', 20, 20, 100)).toEqual({ ok: true, reconciledAt: 1, before: 'held' });
+      expect(await ledger.reserve(user, 'a', 50, 20, 100)).toMatchObject({ ok: true, before: 'held' });
       expect(await ledger.reserve(user, 'a', 51, 20, 100)).toMatchObject({ ok: false, heldBytes: 100 });
       expect((await ledger.read(user))?.entries).toEqual([{ key: 'a', bytes: 50, until: 20, kind: 'reserved' }]);
       const { version } = (await ledger.read(user))!;
       const found = { key: 'f', bytes: 5, until: 30, kind: 'found' as const };
       expect(await ledger.write(user, { stored: 0, entries: [found], committed: [], reconciledAt: 2 }, version)).toBe(true);
-      expect(await ledger.reserve(user, 'f', 8, 40, 100)).toMatchObject({ ok: true });
+      expect(await ledger.reserve(user, 'f', 8, 40, 100)).toMatchObject({ ok: true, before: 'none' });
       expect((await ledger.read(user))?.entries).toEqual([{ key: 'f', bytes: 8, until: 40, kind: 'reserved' }]);
     });
 
@@ -42,7 +42,7 @@ function contract(name: string, make: () => QuotaLedger) {
       expect(await ledger.commit(user, 'a', 30, 99, 80)).toMatchObject({ ok: true });
       expect(await ledger.read(user)).toMatchObject({ stored: 80, entries: [], committed: [{ key: 'a', until: 99 }] });
       // A promoted key is stored: signing it again (a plan token outlives its upload) holds nothing more.
-      expect(await ledger.reserve(user, 'a', 30, 120, 100)).toMatchObject({ ok: true });
+      expect(await ledger.reserve(user, 'a', 30, 120, 100)).toMatchObject({ ok: true, before: 'stored' });
       expect(await ledger.read(user)).toMatchObject({ stored: 80, entries: [] });
       expect(await ledger.commit(user, 'b', 1, 99, 80)).toMatchObject({ ok: false, reason: 'quota', heldBytes: 80 });
       await ledger.uncommit(user, 'a', 30, 50);

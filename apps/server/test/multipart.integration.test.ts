@@ -85,7 +85,9 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
   it("signs from the plan in the bucket when the plan token was altered or is another upload's: the store still refuses a longer part", async () => {
     const body = pngOf(20 * MiB);
     const s = await start(body.length);
-    const other = await start(body.length);
+    // Another upload whose parts are twice as long: its token, if trusted here, would sign part 1 at 16 MiB.
+    const other = await start(128 * MiB);
+    expect(other.partSize).toBe(2 * s.partSize);
     const [size, partSize, partCount, seal] = s.planToken.split('.');
     expect([Number(size), Number(partSize), Number(partCount)]).toEqual([body.length, s.partSize, s.partCount]);
     const first = slice(body, s, 1);
@@ -98,6 +100,11 @@ describe('multipart uploads against the real store (Ceph RGW)', () => {
     expect((await call('listParts', { key: s.key, uploadId: s.uploadId })).data.parts).toEqual([expect.objectContaining({ partNumber: 1, size: s.partSize })]);
     await call('abort', { key: s.key, uploadId: s.uploadId });
     await call('abort', { key: other.key, uploadId: other.uploadId });
+    // Without a quota nothing is held, so the token alone decides (the router tests cover the hold's
+    // check); a URL signed for an upload that is gone is worth nothing at the store.
+    const late = await sendPart(s, 2, slice(body, s, 2));
+    expect(late.status).toBe(404);
+    expect(late.text).toContain('NoSuchUpload');
   });
 
   it('refuses parts that do not add up, and stores nothing', async () => {

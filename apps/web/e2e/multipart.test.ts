@@ -1,6 +1,6 @@
 import { GiB, MiB, defaultLimits, defaultUploadPolicy } from '@app/api';
 import { listKeys } from '@app/test-utils';
-import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,30 @@ describe('multipart uploads in Chromium', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     expect(puts.length).toBeGreaterThan(0);
     expect(await storedHash('uploads/dev-paz/')).toBe(hash);
+    await page.close();
+  });
+
+  it('fails at once, saying what to do, when the store dropped the upload while it was paused', async () => {
+    const path = join(work, 'dropped.png');
+    writeBigPng(path, 100 * MiB);
+    const page = await signedInPage('Drop');
+    await throttle(page, 25 * MiB);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'dropped.png' });
+    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('paused');
+    // The store forgets the upload (an expiry rule, another tab's discard): its signed URLs are worth nothing.
+    const open = await stack.admin.send(new ListMultipartUploadsCommand({ Bucket: stack.bucket, Prefix: 'staging/dev-drop/' }));
+    expect(open.Uploads).toHaveLength(1);
+    const { Key, UploadId } = open.Uploads![0]!;
+    await stack.admin.send(new AbortMultipartUploadCommand({ Bucket: stack.bucket, Key, UploadId }));
+    const puts = partPuts(page);
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    expect(await row.getByRole('alert').textContent()).toContain('no longer has this upload');
+    // No retries: only the parts that were on their way when it was paused were sent again.
+    expect(puts.length).toBeLessThanOrEqual(4);
     await page.close();
   });
 

@@ -26,7 +26,14 @@ export interface LedgerState {
   storedVersion: number;
 }
 
-export type LedgerAnswer = { ok: true; reconciledAt: number } | { ok: false; reason: 'cold' } | { ok: false; reason: 'quota'; heldBytes: number; reconciledAt: number };
+/**
+ * What `reserve` found for the key before it ran: `held`, a live reservation (it was extended);
+ * `none`, nothing or found bytes (a new reservation); `stored`, a key still marked committed.
+ */
+export type HeldBefore = 'held' | 'none' | 'stored';
+
+export type LedgerAnswer =
+  { ok: true; reconciledAt: number; before?: HeldBefore } | { ok: false; reason: 'cold' } | { ok: false; reason: 'quota'; heldBytes: number; reconciledAt: number };
 
 /**
  * One atomic ledger per user of stored + held bytes, shared by every server instance (Redis) or
@@ -38,7 +45,7 @@ export interface QuotaLedger {
    * Makes the entry for `key` hold at least `bytes` (kind `reserved`) until at least `until`, if
    * the user's stored + held bytes + the growth fit `quota`. Holding no more only extends it
    * (found bytes become a reservation only if everything held fits). A key still marked committed
-   * is stored already: it answers ok and holds nothing.
+   * is stored already: it answers ok and holds nothing. An ok answer says what the key had (`before`).
    */
   reserve(user: string, key: string, bytes: number, until: number, quota: number): Promise<LedgerAnswer>;
   /**

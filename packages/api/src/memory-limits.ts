@@ -63,8 +63,9 @@ export function createMemoryLedger(): QuotaLedger {
     async reserve(user, key, bytes, until, quota) {
       const book = books.get(user);
       if (!book) return { ok: false, reason: 'cold' };
-      if (book.committed.has(key)) return ok(book);
+      if (book.committed.has(key)) return { ...ok(book), before: 'stored' };
       const entry = book.entries.get(key);
+      const before = entry?.kind === 'reserved' ? 'held' : 'none';
       const grow = Math.max(0, bytes - (entry?.bytes ?? 0));
       // Found bytes were never checked against the quota: they become a reservation only if all fits.
       if ((grow > 0 || entry?.kind === 'found') && held(book) + grow > quota) return refuse(book);
@@ -74,7 +75,7 @@ export function createMemoryLedger(): QuotaLedger {
       book.reserved += next.bytes;
       book.version++;
       schedule(user, next.until);
-      return ok(book);
+      return { ...ok(book), before };
     },
     async commit(user, key, bytes, until, quota) {
       const book = books.get(user);

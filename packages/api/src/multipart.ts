@@ -106,7 +106,13 @@ export async function signParts(
   }
   // Extends the hold past these URLs' lifetime (or holds the plan again if it had run out).
   const expiresIn = ttlOf(ctx, routes, input.key);
-  await reserveQuota(ctx, input.key, manifest.size, expiresIn);
+  const before = await reserveQuota(ctx, input.key, manifest.size, expiresIn);
+  // A token proves the plan, not that the upload is still open; a hold still standing does. Without
+  // one (it ran out, or the upload was completed or aborted) the bucket decides.
+  if (sealed && (before === 'none' || before === 'stored') && !(await loadManifest(ctx, input.key, input.uploadId))) {
+    if (before === 'none') await releaseQuota(ctx, input.key);
+    throw notFound();
+  }
   const parts = await Promise.all(
     input.partNumbers.map(async (partNumber, i) => {
       const request = { key: input.key, uploadId: input.uploadId, partNumber, size: partLength(manifest, partNumber), contentMd5: input.contentMd5?.[i], expiresIn };

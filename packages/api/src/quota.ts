@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { Context, User } from './context';
 import { userSegment } from './key';
-import type { LedgerAnswer } from './ledger';
+import type { HeldBefore, LedgerAnswer } from './ledger';
 import { formatBytes } from './policy';
 import { RateLimitedError } from './limits';
 import { storageError } from './storage-error';
@@ -34,7 +34,7 @@ async function attempt(step: () => Promise<LedgerAnswer>): Promise<LedgerAnswer>
 }
 
 /** Runs a ledger step; a cold user is counted first (in the background, shared), then it runs again. */
-async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>, size: number): Promise<void> {
+async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>, size: number): Promise<HeldBefore | undefined> {
   const quota = ctx.limits.quotaBytes!;
   let answer = await attempt(step);
   if (!answer.ok && answer.reason === 'cold') {
@@ -48,7 +48,7 @@ async function settle(ctx: Ctx, user: string, step: () => Promise<LedgerAnswer>,
   }
   if (answer.ok) {
     if (answer.reconciledAt + ctx.reconciler.intervalMs < ctx.reconciler.now()) ctx.reconciler.refresh(user);
-    return;
+    return answer.before;
   }
   if (answer.reason === 'quota') throw refuse(quota, answer.heldBytes, size);
   ctx.setHeader?.('Retry-After', String(COUNTING_RETRY_SECONDS));
@@ -78,13 +78,14 @@ const reservationEnd = (ctx: Ctx, ttlSeconds: number) => ctx.reconciler.now() + 
 /**
  * Before signing: holds `size` bytes under `key` against the quota, atomically with every other
  * instance, until the signed URL can no longer be used. Again for the same key (more parts signed)
- * it only extends the hold, or holds the size again if a reconciliation shrank it.
+ * it only extends the hold, or holds the size again if a reconciliation shrank it. Answers what the
+ * key held before (`off`: no quota, nothing is held).
  */
-export async function reserveQuota(ctx: Ctx, key: string, size: number, ttlSeconds = ctx.policy.urlTtlSeconds): Promise<void> {
+export async function reserveQuota(ctx: Ctx, key: string, size: number, ttlSeconds = ctx.policy.urlTtlSeconds): Promise<HeldBefore | 'off'> {
   const quota = ctx.limits.quotaBytes;
-  if (quota === null) return;
+  if (quota === null) return 'off';
   const user = await userSegment(ctx.user.id);
-  await settle(ctx, user, () => ctx.ledger.reserve(user, key, size, reservationEnd(ctx, ttlSeconds), quota), size);
+  return (await settle(ctx, user, () => ctx.ledger.reserve(user, key, size, reservationEnd(ctx, ttlSeconds), quota), size)) ?? 'none';
 }
 
 /** At `complete`, before the promotion: the held bytes become stored, or the file must fit now. */

@@ -1,4 +1,4 @@
-import { heldBytes, nextDue, type LedgerAnswer, type LedgerEntry, type LedgerState, type QuotaLedger } from '@app/api';
+import { heldBytes, nextDue, type HeldBefore, type LedgerAnswer, type LedgerEntry, type LedgerState, type QuotaLedger } from '@app/api';
 import type { Redis } from 'ioredis';
 
 // One hash per user: s (stored), r / f (sums of reserved / found entries), v / sv (versions), at
@@ -29,8 +29,10 @@ if not at then return {'cold'} end
 // ARGV: user, key, bytes, until, quota
 const RESERVE = `${COMMON}
 local key, bytes, untilMs, quota = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-if redis.call('HEXISTS', KEYS[1], 'c:' .. key) == 1 then return {'ok', '0', at} end
-local e = entry(key) or { bytes = 0, untilMs = 0, kind = 'r' }
+if redis.call('HEXISTS', KEYS[1], 'c:' .. key) == 1 then return {'ok', '0', at, 'stored'} end
+local found = entry(key)
+local before = (found and found.kind == 'r') and 'held' or 'none'
+local e = found or { bytes = 0, untilMs = 0, kind = 'r' }
 local grow = math.max(0, bytes - e.bytes)
 local s, r, f = num('s'), num('r'), num('f')
 if (grow > 0 or e.kind == 'f') and s + r + f + grow > quota then return {'quota', d(s + r + f), at} end
@@ -39,7 +41,7 @@ local newUntil = math.max(e.untilMs, untilMs)
 redis.call('HSET', KEYS[1], 'e:' .. key, d(e.bytes + grow) .. ':' .. d(newUntil) .. ':r', 'r', d(r + grow), 'f', d(f))
 bump(false)
 schedule(newUntil)
-return {'ok', '0', at}`;
+return {'ok', '0', at, before}`;
 
 // ARGV: user, key, bytes, until, quota
 const COMMIT = `${COMMON}
@@ -102,10 +104,10 @@ if not current or tonumber(current) > tonumber(ARGV[2]) then redis.call('ZADD', 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end`;
 
 function answer(reply: unknown): LedgerAnswer {
-  const [status, held, at] = reply as [string, string?, string?];
+  const [status, held, at, before] = reply as [string, string?, string?, HeldBefore?];
   if (status === 'cold') return { ok: false, reason: 'cold' };
   if (status === 'quota') return { ok: false, reason: 'quota', heldBytes: Number(held), reconciledAt: Number(at) };
-  return { ok: true, reconciledAt: Number(at) };
+  return before ? { ok: true, reconciledAt: Number(at), before } : { ok: true, reconciledAt: Number(at) };
 }
 
 function parse(hash: Record<string, string>): LedgerState | null {

@@ -75,6 +75,23 @@ describe('upload.multipart', () => {
     expect((await failure(as(bob).upload.multipart.signParts({ key, uploadId, planToken, partNumbers: [1] }))).code).toBe('FORBIDDEN');
   });
 
+  it('a plan token does not outlive its upload: after abort or complete, signing with it answers NOT_FOUND and holds nothing', async () => {
+    const { caller, ledger } = setup(undefined, { policy: bigPolicy });
+    const a = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });
+    await caller.upload.multipart.abort({ key: a.key, uploadId: a.uploadId });
+    const late = await failure(caller.upload.multipart.signParts({ key: a.key, uploadId: a.uploadId, planToken: a.planToken, partNumbers: [1] }));
+    expect(late.code).toBe('NOT_FOUND');
+    expect((await ledger.read('alice'))?.entries).toEqual([]);
+
+    const done = await uploadedInParts();
+    await done.caller.upload.multipart.complete({ key: done.started.key, uploadId: done.started.uploadId, parts: done.parts });
+    const after = await failure(
+      done.caller.upload.multipart.signParts({ key: done.started.key, uploadId: done.started.uploadId, planToken: done.started.planToken, partNumbers: [1] }),
+    );
+    expect(after.code).toBe('NOT_FOUND');
+    expect(await done.ledger.read('alice')).toMatchObject({ stored: done.body.length, entries: [] });
+  });
+
   it('refuses parts that do not exist, repeated parts, big batches and digests that do not pair up', async () => {
     const { caller } = setup(undefined, { policy: bigPolicy });
     const { key, uploadId } = await caller.upload.multipart.start({ fileName: 'a.mp4', contentType: 'video/mp4', size: 300 * MiB });

@@ -58,8 +58,16 @@ export function execute<TRoute extends string, TResult>(x: Executor<TRoute, TRes
       void putPart(url, file.slice(start, end), onSent, (xhr) => x.requests.set(ticket, xhr)).then((result) => {
         x.requests.delete(ticket);
         if (result.ok) return dispatch({ type: 'uploaded', partNumber, ticket, etag: result.etag });
-        // An expired URL is signed again, a digest the store disputed is hashed again, anything else waits.
-        const reason = result.status === 403 && /expired/i.test(result.message) ? 'expired' : result.code === 'BadDigest' ? 'badDigest' : 'error';
+        // An expired URL is signed again, a digest the store disputed is hashed again, an upload the
+        // store no longer has fails at once, anything else waits.
+        const reason =
+          result.status === 403 && /expired/i.test(result.message)
+            ? 'expired'
+            : result.code === 'BadDigest'
+              ? 'badDigest'
+              : result.code === 'NoSuchUpload'
+                ? 'gone'
+                : 'error';
         dispatch({ type: 'putFailed', partNumber, ticket, reason, message: result.message, jitter: Math.random() });
       });
       return;

@@ -12,9 +12,10 @@ export type MachineEvent =
   | { type: 'uploaded'; partNumber: number; ticket: number; etag: string }
   /**
    * `expired`: the store refused the URL as expired (sign again); `badDigest`: it disputed the
-   * digest (hash again); `error`: anything else (retry after a backoff; `jitter` in [0, 1) spreads it).
+   * digest (hash again); `gone`: it has no such upload any more (nothing to retry); `error`:
+   * anything else (retry after a backoff; `jitter` in [0, 1) spreads it).
    */
-  | { type: 'putFailed'; partNumber: number; ticket: number; reason: 'expired' | 'badDigest' | 'error'; message: string; jitter: number }
+  | { type: 'putFailed'; partNumber: number; ticket: number; reason: 'expired' | 'badDigest' | 'gone' | 'error'; message: string; jitter: number }
   /** `start`, `listParts` or `complete` failed for good (after the API's own retries). */
   | { type: 'callFailed'; error: unknown }
   | { type: 'completed' }

@@ -68,7 +68,7 @@ export function machine(size = 256 * MiB, limits: Limits = LIMITS, resume?: Para
     uploaded(n: number) {
       return h.send({ type: 'uploaded', partNumber: n, ticket: h.putOf(n).ticket, etag: `"etag-${n}"` });
     },
-    putFailed(n: number, reason: 'expired' | 'badDigest' | 'error' = 'error') {
+    putFailed(n: number, reason: 'expired' | 'badDigest' | 'gone' | 'error' = 'error') {
       return h.send({ type: 'putFailed', partNumber: n, ticket: h.putOf(n).ticket, reason, message: 'boom', jitter: 0.5 });
     },
   };

@@ -195,6 +195,14 @@ describe('the multipart state machine', () => {
     expect(last.filter((c) => c.type === 'abortPut')).toHaveLength(3);
   });
 
+  it('fails at once, saying what to do, when the store no longer has the upload', () => {
+    const m = uploadingFour();
+    const last = m.putFailed(1, 'gone');
+    expect(m.state.phase).toBe('failed');
+    expect(String(m.state.error)).toContain('no longer has this upload');
+    expect(last.filter((c) => c.type === 'abortPut')).toHaveLength(3);
+  });
+
   it('fails at once when a part cannot be hashed', () => {
     const m = machine();
     const error = new Error('The hashing worker failed');

@@ -122,6 +122,12 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
       const attempts = part!.attempts + (state.online ? 1 : 0);
       const { maxAttempts } = state.limits;
       const retry = { attempts, sent: 0 };
+      if (event.reason === 'gone') {
+        return fail(
+          update(state, event.partNumber, { ...retry, status: 'signed' }),
+          new Error('The store no longer has this upload (it was cancelled, completed or expired): upload the file again.'),
+        );
+      }
       if (attempts >= maxAttempts) {
         return fail(
           update(state, event.partNumber, { ...retry, status: 'signed' }),

@@ -42,7 +42,7 @@ export async function runMultipart<TRoute extends string, TResult>(
   sample.catch(() => undefined); // unread when `start` fails first
   let saved: Promise<void> = Promise.resolve();
   const forget = async () => {
-    await saved.catch(() => undefined);
+    await saved;
     if (key) resumeStore.remove(key);
   };
   try {
@@ -57,8 +57,19 @@ export async function runMultipart<TRoute extends string, TResult>(
         update({ plan: p });
         const startedAt = Date.now();
         // A file whose samples cannot be read fails in its digests; it is only not resumable.
-        saved = sample.then((s) =>
-          resumeStore.save({ ...p, fileName: file.name, size: file.size, type: file.type, lastModified: file.lastModified, sample: s, startedAt, route: options.route }),
+        saved = sample.then(
+          (s) =>
+            resumeStore.save({
+              ...p,
+              fileName: file.name,
+              size: file.size,
+              type: file.type,
+              lastModified: file.lastModified,
+              sample: s,
+              startedAt,
+              route: options.route,
+            }),
+          () => undefined,
         );
       },
       onProgress: (p) =>
@@ -75,11 +86,12 @@ export async function runMultipart<TRoute extends string, TResult>(
     await forget();
     return result;
   } catch (error) {
-    // A cancelled upload is gone from the store: nothing is left to resume.
+    // A cancelled upload is gone from the store: nothing is left to resume. A failed one is offered
+    // for resuming once its record is written (the client reads the records when the run ends).
     if (isAbort(error)) {
       await forget();
       update({ plan: undefined });
-    }
+    } else await saved;
     throw error;
   }
 }
