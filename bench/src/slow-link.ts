@@ -137,11 +137,21 @@ async function startHelper(command: string, args: string[], what: string): Promi
   const lines = createInterface({ input: child.stdout! });
   const next = (prefix: string, ms: number) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${prefix}" within ${ms / 1000} s`)), ms);
-      const onLine = (line: string) => line.startsWith(prefix) && (clearTimeout(timer), lines.off('line', onLine), resolve(line));
+      // Every listener goes when the answer comes: a helper is asked many times in a run.
+      const settle = (fn: () => void) => {
+        clearTimeout(timer);
+        lines.off('line', onLine);
+        child.off('error', onError);
+        child.off('exit', onExit);
+        fn();
+      };
+      const timer = setTimeout(() => settle(() => reject(new Error(`no "${prefix}" within ${ms / 1000} s`))), ms);
+      const onLine = (line: string) => line.startsWith(prefix) && settle(() => resolve(line));
+      const onError = (error: Error) => settle(() => reject(error));
+      const onExit = (code: number | null) => settle(() => reject(new Error(`exited with ${code}`)));
       lines.on('line', onLine);
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      child.once('error', onError);
+      child.once('exit', onExit);
     });
   try {
     await next('ready', 10_000);
