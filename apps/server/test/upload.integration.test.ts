@@ -1,5 +1,6 @@
 import { defaultUploadPolicy } from '@app/api';
 import { getBytes, listKeys, makePng } from '@app/test-utils';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,16 @@ describe('uploads against the real store (Ceph RGW)', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(body)).toBe(true);
     expect(await stored()).toEqual([finalKey]);
     expect((await getBytes(t.admin, t.bucket, finalKey)).equals(body)).toBe(true);
+  });
+
+  it('refuses an empty object put at a staged key behind the API, with what went wrong, and removes it', async () => {
+    const target = await request({ fileName: 'empty.png', contentType: 'image/png', size: 1000 });
+    await t.admin.send(new PutObjectCommand({ Bucket: t.bucket, Key: target.key, Body: new Uint8Array(), ContentType: 'image/png' }));
+    const done = await mutate(t.app, 'upload.complete', { key: target.key }, token);
+    expect(done.status).toBe(400);
+    expect(done.error?.message).toMatch(/removed: it did not arrive through the upload link issued for this key/);
+    const name = target.key.split('/').at(-1);
+    expect((await stored()).filter((k) => k.endsWith(name))).toEqual([]);
   });
 
   it('POST: uploads through the signed form and completes', async () => {

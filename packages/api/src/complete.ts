@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { bytesToCheck, checkContent } from './content';
+import { bytesToCheck, checkContent, SNIFF_BYTES } from './content';
 import { METADATA_CHECK_BYTES, metadataProblem } from './image-metadata';
 import { ObjectUnreadableError, ROUTE_META, type Context, type StoredObject, type User } from './context';
 import { downloadResponse } from './download';
@@ -28,22 +28,40 @@ export interface Completed {
 const routeOf = (routes: Routes, object: StoredObject) => routes.get(object.metadata[ROUTE_META] ?? DEFAULT_ROUTE) ?? null;
 
 /** Why a staged object is not what was signed and allowed by its route; else the route. */
-async function check(ctx: Ctx, routes: Routes, key: string, object: StoredObject): Promise<{ problem: string } | { route: ResolvedRoute }> {
-  const problem = await problemWith(ctx, routes, key, object);
+/** A staged object as one ranged GET found it: the object and its first bytes. */
+interface Staged {
+  object: StoredObject;
+  bytes: Uint8Array;
+}
+
+/**
+ * How many bytes `complete` reads with the object's headers: what the content check of its key's
+ * route needs (a route that strips photo metadata reads its header), so most files take one GET.
+ */
+function firstRead(routes: Routes, key: string): number {
+  const route = routes.get(key.split('/')[2] ?? '');
+  const strip = route !== undefined && route.rules.image !== null && route.rules.image.stripMetadata !== false;
+  return strip ? METADATA_CHECK_BYTES : SNIFF_BYTES;
+}
+
+async function check(ctx: Ctx, routes: Routes, key: string, staged: Staged): Promise<{ problem: string } | { route: ResolvedRoute }> {
+  const problem = await problemWith(ctx, routes, key, staged);
   return typeof problem === 'string' ? { problem } : { route: problem };
 }
 
-async function problemWith(ctx: Ctx, routes: Routes, key: string, object: StoredObject): Promise<string | ResolvedRoute> {
+async function problemWith(ctx: Ctx, routes: Routes, key: string, { object, bytes: first }: Staged): Promise<string | ResolvedRoute> {
   const declared = declaredFields(key, object.metadata);
   const { size: declaredSize, contentType: declaredType } = declared;
   const storedType = normalizeContentType(object.contentType ?? '');
+  const notThroughLink = 'it did not arrive through the upload link issued for this key (it carries metadata signed for another file, or none)';
+  if (!Number.isSafeInteger(declaredSize)) return notThroughLink;
   if (object.size !== declaredSize) {
     return `its size is ${formatBytes(object.size)} but ${formatBytes(declaredSize)} was signed`;
   }
   if (storedType !== declaredType) return `its type is "${storedType}" but "${declaredType}" was signed`;
   // Declared size and type are only worth something if they were signed for this very key.
   const sealed = await ctx.storage.sealer.verify(declared, object.metadata[SEAL_META]);
-  if (!sealed) return 'it did not arrive through the upload link issued for this key (it carries metadata signed for another file, or none)';
+  if (!sealed) return notThroughLink;
   // The sealed route's rules, as the table says now: never a route the client names later.
   const route = routes.get(declared.route);
   if (!route) return `it was signed for the route "${declared.route}", which this server no longer has`;
@@ -53,7 +71,8 @@ async function problemWith(ctx: Ctx, routes: Routes, key: string, object: Stored
   // A route that strips photo metadata re-checks it here: a client may skip the browser's step.
   const strip = route.rules.image !== null && route.rules.image.stripMetadata !== false;
   const length = strip ? Math.max(bytesToCheck(declaredType, object.size), Math.min(object.size, METADATA_CHECK_BYTES)) : bytesToCheck(declaredType, object.size);
-  const bytes = await callStorage(() => ctx.storage.readStart(key, length, object.etag));
+  // More than the first read holds (a whole SVG or text file) is read from that same version.
+  const bytes = first.length >= length ? first.subarray(0, length) : await callStorage(() => ctx.storage.readStart(key, length, object.etag));
   const truncated = object.size > bytes.length;
   const content = await checkContent(bytes, declaredType, truncated);
   if (content) return content;
@@ -123,7 +142,8 @@ async function discard(ctx: Ctx, key: string): Promise<void> {
 
 async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<Completed> {
   const finalKey = finalKeyOf(key);
-  const [staged, done] = await Promise.all([callStorage(() => ctx.storage.headObject(key)), callStorage(() => ctx.storage.headObject(finalKey))]);
+  const [read, done] = await Promise.all([callStorage(() => ctx.storage.readObject(key, firstRead(routes, key))), callStorage(() => ctx.storage.headObject(finalKey))]);
+  const staged = read?.object ?? null;
   if (done) {
     // Already completed: a second upload through the same URL is discarded, never promoted.
     if (staged) await discard(ctx, key);
@@ -137,7 +157,7 @@ async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<
       message: 'No file was uploaded under this key (or its upload link expired): upload it, then call complete.',
     });
   }
-  const checked = await check(ctx, routes, key, staged);
+  const checked = await check(ctx, routes, key, { object: staged, bytes: read!.bytes });
   if ('problem' in checked) {
     await discard(ctx, key);
     throw new TRPCError({ code: 'BAD_REQUEST', message: `The uploaded file was removed: ${checked.problem}.` });

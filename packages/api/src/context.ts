@@ -102,6 +102,11 @@ export interface UploadStorage {
   presignPut(request: SignRequest): Promise<{ url: string; headers: Record<string, string> }>;
   presignPost(request: SignRequest): Promise<{ url: string; fields: Record<string, string> }>;
   headObject(key: string): Promise<StoredObject | null>;
+  /**
+   * What `headObject` says and the first `length` bytes of that same version, in one ranged GET;
+   * null for a missing key.
+   */
+  readObject(key: string, length: number): Promise<{ object: StoredObject; bytes: Uint8Array } | null>;
   /** The first `length` bytes of this exact version; throws `VersionChangedError` if it changed. */
   readStart(key: string, length: number, etag: string): Promise<Uint8Array>;
   /**

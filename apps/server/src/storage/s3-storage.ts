@@ -77,6 +77,25 @@ export function createS3Storage(client: S3Client, bucket: string, sealer: Upload
       }
     },
 
+    async readObject(key, length) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}` }));
+        const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+        // "bytes 0-4099/262144": the object's size is after the slash.
+        const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+        const size = total === undefined ? (out.ContentLength ?? bytes.length) : Number(total);
+        return { object: { size, contentType: out.ContentType, metadata: out.Metadata ?? {}, etag: out.ETag ?? '' }, bytes: bytes.subarray(0, length) };
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        // An empty object has no byte 0 to start at.
+        if (statusOf(error) === 416) {
+          const object = await this.headObject(key);
+          return object && { object, bytes: new Uint8Array() };
+        }
+        throw unreadable(key, error);
+      }
+    },
+
     readStart(key, length, etag) {
       return sameVersion(key, async () => {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }));

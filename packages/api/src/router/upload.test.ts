@@ -155,6 +155,13 @@ describe('upload.complete', () => {
     expect(memory.objects.get(finalKey)?.body).toEqual(body);
   });
 
+  it('reads the staged file once: what it is and its first bytes come in one ranged GET', async () => {
+    const { caller, key, memory } = await uploaded(pngBytes(64 * 1024));
+    memory.asked.length = 0;
+    await caller.upload.complete({ key });
+    expect(memory.asked.filter((call) => /^(read|head) /.test(call))).toEqual([`read ${key}`, `head ${finalKeyOf(key)}`]);
+  });
+
   it('is idempotent, and a second upload through the same URL never replaces the final file', async () => {
     const { caller, key, memory, body } = await uploaded();
     await caller.upload.complete({ key });

@@ -61,6 +61,12 @@ export function memoryStorage() {
       const object = objects.get(key);
       return object ? { size: object.size, contentType: object.contentType, metadata: object.metadata, etag: object.etag } : null;
     },
+    async readObject(key, length) {
+      guard(`read ${key}`);
+      const object = objects.get(key);
+      if (!object) return null;
+      return { object: { size: object.size, contentType: object.contentType, metadata: object.metadata, etag: object.etag }, bytes: object.body.subarray(0, length) };
+    },
     async readStart(key, length, etag) {
       guard(`read ${key}`);
       return get(key, etag).body.subarray(0, length);
