@@ -14,8 +14,24 @@ export interface BytesOptions {
 const WITHIN_8_KIB: Target = { on: 'value', op: '<=', limit: 8192, stat: 'max', label: 'max |Δ| ≤ 8,192 bytes' };
 
 /**
+ * The API server's byte counts once its sockets have been quiet for 300 ms (at most 5 s): the page
+ * reads My files again as the upload settles, and that answer must land in the window of both
+ * files, not only when it happens to beat the "done" row.
+ */
+async function quietBytes(server: SpaStack['server']): Promise<{ read: number; written: number }> {
+  let last = await server.bytes();
+  for (let quiet = 0, waited = 0; quiet < 3 && waited < 50; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await server.bytes();
+    quiet = now.read === last.read && now.written === last.written ? quiet + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+/**
  * The real SPA flow for a small and a large file, counting every byte on the API server's
- * sockets (in the server child) from just before the pick to the row's "done".
+ * sockets (in the server child) from just before the pick until the row's "done" and quiet sockets.
  */
 export async function bytesSection(stack: SpaStack, s3: BenchS3, files: TestFiles, o: BytesOptions): Promise<{ rows: Row[]; notes: string[] }> {
   const { server, browser } = stack;
@@ -31,7 +47,7 @@ export async function bytesSection(stack: SpaStack, s3: BenchS3, files: TestFile
       try {
         const before = await server.bytes();
         await spaUpload(page, file, 120_000);
-        const after = await server.bytes();
+        const after = await quietBytes(server);
         seen.get(file.name)!.read.push(after.read - before.read);
         seen.get(file.name)!.written.push(after.written - before.written);
         o.log(`  bytes round ${round + 1}/${o.rounds} ${file.name}: in ${after.read - before.read}, out ${after.written - before.written}`);
@@ -58,7 +74,7 @@ export async function bytesSection(stack: SpaStack, s3: BenchS3, files: TestFile
   ];
   const notes = [
     `${o.rounds} rounds, file order alternated; bytes = socket.bytesRead/bytesWritten summed over all of the API server's connections ` +
-      '(HTTP headers included), from just before the file is picked until its row shows "done".',
+      '(HTTP headers included), from just before the file is picked until its row shows "done" and the API\'s sockets have then been quiet for 300 ms (the list read again after the upload counts for both files).',
   ];
   return { rows, notes };
 }
