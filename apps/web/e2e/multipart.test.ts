@@ -4,7 +4,7 @@ import { AbortMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsComm
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, writeBigPng } from './files';
 import { throttle } from './network';
@@ -46,6 +46,16 @@ describe('multipart uploads in Chromium', () => {
     });
     return puts;
   };
+  /** Waits until the row settles (or `ms` pass) and says how it ended, with its text: why it failed. */
+  async function settledRow(row: Locator, ms: number): Promise<{ status: string | null; text: string }> {
+    const until = Date.now() + ms;
+    let status = await row.getAttribute('data-status');
+    while (!['done', 'failed', 'cancelled', 'refused'].includes(status ?? '') && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = await row.getAttribute('data-status');
+    }
+    return { status, text: ((await row.innerText()) ?? '').replace(/\s+/g, ' ') };
+  }
   async function storedHash(finalPrefix: string) {
     const key = (await listKeys(stack.admin, stack.bucket, finalPrefix))[0]!;
     const out = await stack.admin.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
@@ -79,7 +89,8 @@ describe('multipart uploads in Chromium', () => {
 
     await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
     const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'holiday.png' });
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
+    const end = await settledRow(row, 170_000);
+    expect(end.status, `the row ended "${end.status}": ${end.text}`).toBe('done');
 
     expect([...cut].sort()).toEqual([2, 5]);
     expect(puts.filter((n) => n === 2)).toHaveLength(2);
