@@ -46,6 +46,17 @@ describe('multipart uploads in Chromium', () => {
     });
     return puts;
   };
+  /** A 100 MiB PNG picked on a 25 MiB/s link, once `atLeast` bytes of it are on their way. */
+  async function uploadingSlowly(user: string, fileName: string, atLeast: number) {
+    const path = join(work, fileName);
+    const hash = writeBigPng(path, 100 * MiB);
+    const page = await signedInPage(user);
+    await throttle(page, 25 * MiB);
+    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: fileName });
+    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(atLeast);
+    return { page, row, hash };
+  }
   /** Waits until the row settles (or `ms` pass) and says how it ended, with its text: why it failed. */
   async function settledRow(row: Locator, ms: number): Promise<{ status: string | null; text: string }> {
     const until = Date.now() + ms;
@@ -105,13 +116,7 @@ describe('multipart uploads in Chromium', () => {
   });
 
   it('pauses and resumes: nothing is sent while paused, and the file completes', async () => {
-    const path = join(work, 'paused.png');
-    const hash = writeBigPng(path, 100 * MiB);
-    const page = await signedInPage('Paz');
-    await throttle(page, 25 * MiB);
-    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'paused.png' });
-    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(20 * MiB);
+    const { page, row, hash } = await uploadingSlowly('Paz', 'paused.png', 20 * MiB);
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('paused');
     const puts = partPuts(page);
@@ -127,13 +132,7 @@ describe('multipart uploads in Chromium', () => {
   });
 
   it('fails at once, saying what to do, when the store dropped the upload while it was paused', async () => {
-    const path = join(work, 'dropped.png');
-    writeBigPng(path, 100 * MiB);
-    const page = await signedInPage('Drop');
-    await throttle(page, 25 * MiB);
-    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'dropped.png' });
-    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
+    const { page, row } = await uploadingSlowly('Drop', 'dropped.png', 10 * MiB);
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('paused');
     // The store forgets the upload (an expiry rule, another tab's discard): its signed URLs are worth nothing.
@@ -187,13 +186,7 @@ describe('multipart uploads in Chromium', () => {
   });
 
   it('cancel aborts the multipart upload on the store and leaves nothing behind', async () => {
-    const path = join(work, 'cancelled.png');
-    writeBigPng(path, 100 * MiB);
-    const page = await signedInPage('Cy');
-    await throttle(page, 25 * MiB);
-    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'cancelled.png' });
-    await expect.poll(async () => Number(await row.locator('progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(10 * MiB);
+    const { page, row } = await uploadingSlowly('Cy', 'cancelled.png', 10 * MiB);
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
     await expect
