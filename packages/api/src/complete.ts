@@ -27,23 +27,22 @@ export interface Completed {
 /** The route a file was signed for (its sealed metadata); a route no longer in the table, null. */
 const routeOf = (routes: Routes, object: StoredObject) => routes.get(object.metadata[ROUTE_META] ?? DEFAULT_ROUTE) ?? null;
 
-/** Why a staged object is not what was signed and allowed by its route; else the route. */
 /** A staged object as one ranged GET found it: the object and its first bytes. */
 interface Staged {
   object: StoredObject;
   bytes: Uint8Array;
 }
 
+/** Whether the route strips photo metadata, so `complete` checks an image's header for it. */
+const stripsMetadata = (route: ResolvedRoute | undefined) => route !== undefined && route.rules.image !== null && route.rules.image.stripMetadata !== false;
+
 /**
  * How many bytes `complete` reads with the object's headers: what the content check of its key's
  * route needs (a route that strips photo metadata reads its header), so most files take one GET.
  */
-function firstRead(routes: Routes, key: string): number {
-  const route = routes.get(key.split('/')[2] ?? '');
-  const strip = route !== undefined && route.rules.image !== null && route.rules.image.stripMetadata !== false;
-  return strip ? METADATA_CHECK_BYTES : SNIFF_BYTES;
-}
+const firstRead = (routes: Routes, key: string) => (stripsMetadata(routes.get(key.split('/')[2] ?? '')) ? METADATA_CHECK_BYTES : SNIFF_BYTES);
 
+/** Why a staged object is not what was signed and allowed by its route; else the route. */
 async function check(ctx: Ctx, routes: Routes, key: string, staged: Staged): Promise<{ problem: string } | { route: ResolvedRoute }> {
   const problem = await problemWith(ctx, routes, key, staged);
   return typeof problem === 'string' ? { problem } : { route: problem };
@@ -69,7 +68,7 @@ async function problemWith(ctx: Ctx, routes: Routes, key: string, { object, byte
   const policy = checkFile(route.policy, { type: storedType, size: object.size });
   if (policy) return route.rules.name === DEFAULT_ROUTE ? policy.message : `${policy.message} (route "${route.rules.name}")`;
   // A route that strips photo metadata re-checks it here: a client may skip the browser's step.
-  const strip = route.rules.image !== null && route.rules.image.stripMetadata !== false;
+  const strip = stripsMetadata(route);
   const length = strip ? Math.max(bytesToCheck(declaredType, object.size), Math.min(object.size, METADATA_CHECK_BYTES)) : bytesToCheck(declaredType, object.size);
   // More than the first read holds (a whole SVG or text file) is read from that same version.
   const bytes = first.length >= length ? first.subarray(0, length) : await callStorage(() => ctx.storage.readStart(key, length, object.etag));
@@ -142,8 +141,7 @@ async function discard(ctx: Ctx, key: string): Promise<void> {
 
 async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<Completed> {
   const finalKey = finalKeyOf(key);
-  const [read, done] = await Promise.all([callStorage(() => ctx.storage.readObject(key, firstRead(routes, key))), callStorage(() => ctx.storage.headObject(finalKey))]);
-  const staged = read?.object ?? null;
+  const [staged, done] = await Promise.all([callStorage(() => ctx.storage.readObject(key, firstRead(routes, key))), callStorage(() => ctx.storage.headObject(finalKey))]);
   if (done) {
     // Already completed: a second upload through the same URL is discarded, never promoted.
     if (staged) await discard(ctx, key);
@@ -157,7 +155,7 @@ async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<
       message: 'No file was uploaded under this key (or its upload link expired): upload it, then call complete.',
     });
   }
-  const checked = await check(ctx, routes, key, { object: staged, bytes: read!.bytes });
+  const checked = await check(ctx, routes, key, staged);
   if ('problem' in checked) {
     await discard(ctx, key);
     throw new TRPCError({ code: 'BAD_REQUEST', message: `The uploaded file was removed: ${checked.problem}.` });
@@ -167,8 +165,8 @@ async function verifyAndPromote(ctx: Ctx, routes: Routes, key: string): Promise<
     await discard(ctx, key);
     throw tooMany(route);
   };
-  const replaced = await promoteCounted(ctx, route, finalKey, refuse, () => promote(ctx, route, key, finalKey, staged));
-  return { key: finalKey, object: staged, route, replaced };
+  const replaced = await promoteCounted(ctx, route, finalKey, refuse, () => promote(ctx, route, key, finalKey, staged.object));
+  return { key: finalKey, object: staged.object, route, replaced };
 }
 
 /** Commits the quota and copies this verified version to its final key. */

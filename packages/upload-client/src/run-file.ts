@@ -5,7 +5,7 @@ import { SpeedMeter } from './meter';
 import type { Control } from './multipart/run-multipart';
 import type { ClientPolicy, MultipartModule, UploadClientOptions } from './options';
 import type { ResumeStore } from './resume-store';
-import { runSingle } from './run-single';
+import { runSingle, type Verify } from './run-single';
 import { xhrUpload } from './transport/xhr-upload';
 import type { UploadItem } from './types';
 
@@ -27,9 +27,6 @@ export interface RunStart {
   /** The file is already the one to send (a retry after `prepare` ran). */
   prepared?: boolean;
 }
-
-/** What is left of a file's run once its bytes are stored: its verification (`complete`'s answer). */
-export type Verify<TResult> = () => Promise<TResult>;
 
 /**
  * One file's run while it holds its slot in the queue: `prepare`, the policy check of what will be

@@ -22,6 +22,9 @@ export interface SingleOptions<TRoute extends string, TResult> {
 /** A signed link this close to expiry is signed again before a retry. */
 const MARGIN_MS = 30_000;
 
+/** What is left of a file's run once its bytes are stored: its verification (`complete`'s answer). */
+export type Verify<TResult> = () => Promise<TResult>;
+
 /**
  * A file in one signed PUT (or POST). A network or store failure of the PUT is retried with backoff
  * (a fresh link once the old one is about to expire); a refusal is not. Resolves once the bytes are
@@ -31,7 +34,7 @@ export async function runSingle<TRoute extends string, TResult>(
   api: UploadApi<TRoute, TResult>,
   file: File,
   options: SingleOptions<TRoute, TResult>,
-): Promise<() => Promise<TResult>> {
+): Promise<Verify<TResult>> {
   const { signal, update } = options;
   // A 429 holds this file's calls until the API's Retry-After.
   let holdUntil = 0;

@@ -19,6 +19,17 @@ export interface Executor<TRoute extends string, TResult> {
   aborting: (done: Promise<void>) => void;
 }
 
+/**
+ * Why the store refused a part: an expired URL is signed again, a digest it disputed is hashed
+ * again, an upload it no longer has fails at once, anything else waits and is retried.
+ */
+function failureOf(result: { status: number; code: string; message: string }): 'expired' | 'badDigest' | 'gone' | 'error' {
+  if (result.status === 403 && /expired/i.test(result.message)) return 'expired';
+  if (result.code === 'BadDigest') return 'badDigest';
+  if (result.code === 'NoSuchUpload') return 'gone';
+  return 'error';
+}
+
 /** Carries out one of the machine's commands; every answer comes back as an event. */
 export function execute<TRoute extends string, TResult>(x: Executor<TRoute, TResult>, command: Command): void {
   const { api, file, hooks, dispatch } = x;
@@ -58,17 +69,7 @@ export function execute<TRoute extends string, TResult>(x: Executor<TRoute, TRes
       void putPart(url, file.slice(start, end), onSent, (xhr) => x.requests.set(ticket, xhr)).then((result) => {
         x.requests.delete(ticket);
         if (result.ok) return dispatch({ type: 'uploaded', partNumber, ticket, etag: result.etag });
-        // An expired URL is signed again, a digest the store disputed is hashed again, an upload the
-        // store no longer has fails at once, anything else waits.
-        const reason =
-          result.status === 403 && /expired/i.test(result.message)
-            ? 'expired'
-            : result.code === 'BadDigest'
-              ? 'badDigest'
-              : result.code === 'NoSuchUpload'
-                ? 'gone'
-                : 'error';
-        dispatch({ type: 'putFailed', partNumber, ticket, reason, message: result.message, jitter: Math.random() });
+        dispatch({ type: 'putFailed', partNumber, ticket, reason: failureOf(result), message: result.message, jitter: Math.random() });
       });
       return;
     }

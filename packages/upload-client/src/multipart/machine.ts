@@ -122,18 +122,13 @@ function apply(state: MachineState, event: MachineEvent, now: number): { state: 
       const attempts = part!.attempts + (state.online ? 1 : 0);
       const { maxAttempts } = state.limits;
       const retry = { attempts, sent: 0 };
-      if (event.reason === 'gone') {
-        return fail(
-          update(state, event.partNumber, { ...retry, status: 'signed' }),
-          new Error('The store no longer has this upload (it was cancelled, completed or expired): upload the file again.'),
-        );
-      }
-      if (attempts >= maxAttempts) {
-        return fail(
-          update(state, event.partNumber, { ...retry, status: 'signed' }),
-          new Error(`Part ${event.partNumber} failed ${maxAttempts} times: ${event.message}.`),
-        );
-      }
+      const why =
+        event.reason === 'gone'
+          ? 'The store no longer has this upload (it was cancelled, completed or expired): upload the file again.'
+          : attempts >= maxAttempts
+            ? `Part ${event.partNumber} failed ${maxAttempts} times: ${event.message}.`
+            : null;
+      if (why) return fail(update(state, event.partNumber, { ...retry, status: 'signed' }), new Error(why));
       if (event.reason === 'expired') return { state: update(state, event.partNumber, { ...retry, status: 'hashed', url: undefined }), commands: [] };
       if (event.reason === 'badDigest')
         return { state: update(state, event.partNumber, { ...retry, status: 'waiting', url: undefined, digest: undefined }), commands: [] };
