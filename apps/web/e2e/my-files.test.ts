@@ -1,12 +1,8 @@
 import { listKeys, makePng } from '@app/test-utils';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
-import { paste, signIn } from './spa-helpers';
+import { docsScreenshot, paste, signIn } from './spa-helpers';
 import { startStack } from './stack';
-
-const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
 
 describe('My files in Chromium', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -39,7 +35,7 @@ describe('My files in Chromium', () => {
     expect(await stored.textContent()).toContain('PNG');
     expect(await stored.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(DOCS, 'my-files.png'), fullPage: true });
+    await docsScreenshot(page, 'my-files.png');
 
     // An image's link opens inline (a preview) and names the original file for saving.
     const href = (await stored.getByRole('link', { name: 'Download holiday.png' }).getAttribute('href'))!;
@@ -61,6 +57,27 @@ describe('My files in Chromium', () => {
     expect((await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-keeper/'))).toEqual([]);
     await page.reload();
     await myFiles.getByText('No files yet').waitFor();
+    await page.close();
+  });
+
+  it('after a delete, focus goes to the file that took its place', async () => {
+    const page = await stack.browser.newPage();
+    await signIn(page, stack.origin, 'Tidy');
+    const myFiles = page.getByRole('region', { name: 'My files' });
+    await myFiles.getByText('No files yet').waitFor();
+    await paste(
+      page,
+      ['one.png', 'two.png', 'three.png'].map((name, i) => ({ name, type: 'image/png', bytes: makePng(10 + i, 10) })),
+    );
+    const rows = myFiles.getByRole('listitem');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
+    const keys = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key')));
+    const middle = rows.nth(1);
+    const name = (await middle.getAttribute('aria-label'))!;
+    await middle.getByRole('button', { name: `Delete ${name}` }).click();
+    await middle.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-key'))).toBe(keys[2]);
     await page.close();
   });
 

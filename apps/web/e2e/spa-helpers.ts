@@ -1,4 +1,28 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+
+const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
+let scratch: string | undefined;
+
+/**
+ * A full-page screenshot for the README. It lands in docs/ only with UPDATE_SCREENSHOTS=1, so a
+ * test run leaves the tree clean; otherwise it goes to a temporary folder (the step still runs).
+ * Rows render only near the viewport (content-visibility), and a full-page capture does not scroll:
+ * every row is drawn for it.
+ */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? DOCS : (scratch ??= mkdtempSync(join(tmpdir(), 'web-shots-')));
+  mkdirSync(dir, { recursive: true });
+  // Through the CSSOM: the page's CSP refuses inline style sheets.
+  const show = (value: string) =>
+    page.evaluate((v) => document.querySelectorAll<HTMLElement>('.file-row, .stored-file').forEach((el) => el.style.setProperty('content-visibility', v)), value);
+  await show('visible');
+  await page.screenshot({ path: join(dir, name), fullPage: true });
+  await show('');
+}
 
 export async function signIn(page: Page, origin: string, name: string) {
   await page.goto(origin);

@@ -2,15 +2,12 @@ import { getBytes, listKeys, makePng } from '@app/test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FileChooser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { throttle } from './network';
-import { paste, RECORDER, sidewaysOverflow, signIn } from './spa-helpers';
+import { docsScreenshot, paste, RECORDER, sidewaysOverflow, signIn } from './spa-helpers';
 import { startStack } from './stack';
-
-const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
 
 describe('the SPA for people: paste, batch, retry, keyboard, screen readers, small screens', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -89,7 +86,7 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
       said.join(' | '),
     ).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(DOCS, 'desktop.png'), fullPage: true });
+    await docsScreenshot(page, 'desktop.png');
     const stored = (await listKeys(stack.admin, stack.bucket)).filter((k) => k.startsWith('uploads/dev-batch/'));
     expect(stored).toHaveLength(5);
     // Each verified file showed in My files from its answer; the list was read again once, after the batch.
@@ -216,7 +213,7 @@ describe('the SPA for people: paste, batch, retry, keyboard, screen readers, sma
       await expect.poll(() => page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name }).getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
       expect(await axeViolations(page)).toEqual([]);
-      if (colorScheme === 'light') await page.screenshot({ path: join(DOCS, 'mobile.png'), fullPage: true });
+      if (colorScheme === 'light') await docsScreenshot(page, 'mobile.png');
       await page.close();
     });
   }

@@ -1,14 +1,12 @@
 import { getBytes, listKeys, makePng } from '@app/test-utils';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { throttle } from './network';
+import { docsScreenshot } from './spa-helpers';
 import { startStack } from './stack';
-
-const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
 
 /** Records every value the progress bars take, as the DOM shows them. */
 const RECORD_PROGRESS = `
@@ -90,8 +88,7 @@ describe('the SPA in Chromium, end to end', () => {
     const staged = keys[0]!.replace(/^uploads\//, 'staging/');
     expect(storeRequests.filter((r) => r.startsWith('PUT'))).toEqual([`PUT /${stack.bucket}/${staged}`]);
 
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, 'screenshot.png'), fullPage: true });
+    await docsScreenshot(page, 'screenshot.png');
     await page.close();
   });
 
