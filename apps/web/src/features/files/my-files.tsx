@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import { MY_FILES_KEY, myFilesQuery, type FilesApi } from './files-api';
+import { MY_FILES_KEY, myFilesQuery, type FilesApi, type FilesPage } from './files-api';
 import { StoredFileRow } from './stored-file-row';
 
 /**
@@ -10,7 +10,7 @@ import { StoredFileRow } from './stored-file-row';
 export function MyFiles({ api }: { api: FilesApi }) {
   const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
-  const rows = useRef(new Map<string, HTMLLIElement>());
+  const list = useRef<HTMLUListElement>(null);
   const refocus = useRef<{ index: number; key: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
@@ -33,14 +33,19 @@ export function MyFiles({ api }: { api: FilesApi }) {
     if (!want || files.some((file) => file.key === want.key)) return;
     const next = files[Math.min(want.index, files.length - 1)];
     refocus.current = null;
-    (next ? rows.current.get(next.key) : heading.current)?.focus();
+    const row = next && list.current?.querySelector<HTMLElement>(`li[data-key="${CSS.escape(next.key)}"]`);
+    (row ?? heading.current)?.focus();
   });
-  const refFor = useCallback(
-    (key: string) => (el: HTMLLIElement | null) => {
-      if (el) rows.current.set(key, el);
-      else rows.current.delete(key);
+  // One delete handler for every row, the same on every render: a memoized row renders again only
+  // when its own props change (a batch of 50 photos adds 50 rows one by one).
+  const { mutate } = remove;
+  const onDelete = useCallback(
+    (key: string) => {
+      const listed = queryClient.getQueryData<InfiniteData<FilesPage, string | null>>(MY_FILES_KEY)?.pages.flatMap((page) => page.files) ?? [];
+      refocus.current = { index: listed.findIndex((file) => file.key === key), key };
+      mutate(key);
     },
-    [],
+    [mutate, queryClient],
   );
 
   return (
@@ -56,19 +61,9 @@ export function MyFiles({ api }: { api: FilesApi }) {
       )}
       {pages.isSuccess && files.length === 0 && <p className="empty">No files yet. Uploaded files appear here.</p>}
       {files.length > 0 && (
-        <ul aria-label="My files">
-          {files.map((file, index) => (
-            <StoredFileRow
-              key={file.key}
-              ref={refFor(file.key)}
-              file={file}
-              deleting={remove.isPending && remove.variables === file.key}
-              error={errors[file.key] ?? null}
-              onDelete={() => {
-                refocus.current = { index, key: file.key };
-                remove.mutate(file.key);
-              }}
-            />
+        <ul ref={list} aria-label="My files">
+          {files.map((file) => (
+            <StoredFileRow key={file.key} file={file} deleting={remove.isPending && remove.variables === file.key} error={errors[file.key] ?? null} onDelete={onDelete} />
           ))}
         </ul>
       )}

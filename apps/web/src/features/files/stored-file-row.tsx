@@ -1,5 +1,5 @@
 import { describeTypes, formatBytes } from '@app/api/policy';
-import { forwardRef, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { StoredFile } from './files-api';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -8,11 +8,16 @@ interface Props {
   file: StoredFile;
   deleting: boolean;
   error: string | null;
-  onDelete: () => void;
+  /** The same function for every row and render: rows re-render only when their own file changes. */
+  onDelete: (key: string) => void;
 }
 
-/** One stored file: thumbnail (images) or type, name, size, date; download, and delete after a confirmation. */
-export const StoredFileRow = forwardRef<HTMLLIElement, Props>(function StoredFileRow({ file, deleting, error, onDelete }, ref) {
+/**
+ * One stored file: thumbnail (images) or type, name, size, date; download, and delete after a
+ * confirmation. Memoized: a batch of 50 photos adds 50 rows one by one, and without it every row
+ * would render again for each.
+ */
+export const StoredFileRow = memo(function StoredFileRow({ file, deleting, error, onDelete }: Props) {
   const [confirming, setConfirming] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
@@ -25,7 +30,7 @@ export const StoredFileRow = forwardRef<HTMLLIElement, Props>(function StoredFil
 
   const type = describeTypes([file.contentType]);
   return (
-    <li ref={ref} tabIndex={-1} className="stored-file" aria-label={file.name} data-key={file.key}>
+    <li tabIndex={-1} className="stored-file" aria-label={file.name} data-key={file.key}>
       {file.contentType.startsWith('image/') ? (
         <img className="thumb" src={file.url} alt={`Thumbnail of ${file.name}`} loading="lazy" />
       ) : (
@@ -46,7 +51,7 @@ export const StoredFileRow = forwardRef<HTMLLIElement, Props>(function StoredFil
         {confirming ? (
           <>
             <span>Delete {file.name} for good?</span>
-            <button ref={confirm} type="button" className="danger" disabled={deleting} onClick={onDelete}>
+            <button ref={confirm} type="button" className="danger" disabled={deleting} onClick={() => onDelete(file.key)}>
               {deleting ? 'Deleting…' : 'Yes, delete'}
             </button>
             <button type="button" className="secondary" disabled={deleting} onClick={() => setConfirming(false)}>
