@@ -2,7 +2,7 @@ import { getBytes, listKeys, makePng } from '@app/test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { throttle } from './network';
 import { docsScreenshot } from './spa-helpers';
@@ -125,14 +125,23 @@ describe('the SPA in Chromium, end to end', () => {
 
     const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem', { name: 'tiny.png' });
     // The upload itself goes to the store from the browser; the server's own store calls then fail.
-    page.on('request', (r) => r.url().includes('upload.complete') && stack.setStoreDown(true));
-    await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
-    expect(await row.getByRole('alert').textContent()).toMatch(/file store did not answer; try again/);
-    expect(completes).toEqual([503]);
-
-    page.removeAllListeners('request');
-    stack.setStoreDown(false);
+    // The call waits in the route until the store is down (a 'request' listener would race it).
+    const downForComplete = async (route: Route) => {
+      stack.setStoreDown(true);
+      await route.continue();
+    };
+    const isComplete = (url: URL) => url.pathname.includes('upload.complete');
+    await page.route(isComplete, downForComplete);
+    try {
+      await page.getByTestId('drop-zone').locator('input').setInputFiles(path);
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+      expect(await row.getByRole('alert').textContent()).toMatch(/file store did not answer; try again/);
+      expect(completes).toEqual([503]);
+    } finally {
+      // Whatever happened above, the tests after this one get a working store.
+      await page.unroute(isComplete, downForComplete);
+      stack.setStoreDown(false);
+    }
     await row.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(completes).toEqual([503, 200]);
