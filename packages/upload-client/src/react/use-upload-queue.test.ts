@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { onceAFrame } from './use-upload-queue';
+
+/** A store that can be changed by hand, and a frame clock to run by hand. */
+function setUp({ hidden = false } = {}) {
+  const listeners = new Set<() => void>();
+  const change = () => listeners.forEach((l) => l());
+  const subscribe = (l: () => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+  let frames = new Map<number, FrameRequestCallback>();
+  let next = 1;
+  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => (frames.set(next, cb), next++));
+  vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+  vi.stubGlobal('document', { hidden });
+  const paint = () => {
+    const due = frames;
+    frames = new Map();
+    due.forEach((cb) => cb(0));
+  };
+  return { change, subscribe, paint, listeners, pendingFrames: () => frames.size };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('onceAFrame', () => {
+  it('passes any number of changes within a frame on once, when the frame comes', () => {
+    const { change, subscribe, paint, pendingFrames } = setUp();
+    const listener = vi.fn();
+    onceAFrame(subscribe)(listener);
+    for (let i = 0; i < 100; i++) change();
+    expect(listener).not.toHaveBeenCalled();
+    expect(pendingFrames()).toBe(1);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(1);
+    change();
+    paint();
+    expect(listener).toHaveBeenCalledTimes(2);
+    paint(); // a frame without a change passes nothing on
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops listening and drops the frame it asked for on unsubscribe', () => {
+    const { change, subscribe, paint, listeners, pendingFrames } = setUp();
+    const listener = vi.fn();
+    const unsubscribe = onceAFrame(subscribe)(listener);
+    change();
+    unsubscribe();
+    expect(pendingFrames()).toBe(0);
+    expect(listeners.size).toBe(0);
+    paint();
+    change();
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('uses a timer on a hidden page, which paints no frames', () => {
+    vi.useFakeTimers();
+    const { change, subscribe, pendingFrames } = setUp({ hidden: true });
+    const listener = vi.fn();
+    onceAFrame(subscribe)(listener);
+    change();
+    change();
+    expect(pendingFrames()).toBe(0);
+    vi.runAllTimers();
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
