@@ -65,13 +65,18 @@ describe('My files in Chromium', () => {
     await signIn(page, stack.origin, 'Tidy');
     const myFiles = page.getByRole('region', { name: 'My files' });
     await myFiles.getByText('No files yet').waitFor();
+    // Verified files show at once from complete's answers; once the batch settles the list is read
+    // again, in the server's order. The rows are read after that, so their order is the final one.
+    const relisted = page.waitForResponse((r) => r.url().includes('files.list') && r.ok(), { timeout: 30_000 });
     await paste(
       page,
       ['one.png', 'two.png', 'three.png'].map((name, i) => ({ name, type: 'image/png', bytes: makePng(10 + i, 10) })),
     );
     const rows = myFiles.getByRole('listitem');
-    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
-    const keys = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key')));
+    type Listing = Array<{ result: { data: { files: Array<{ key: string }> } } }>;
+    const keys = ((await (await relisted).json()) as Listing)[0]!.result.data.files.map((file) => file.key);
+    expect(keys).toHaveLength(3);
+    await expect.poll(() => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key')))).toEqual(keys);
     const middle = rows.nth(1);
     const name = (await middle.getAttribute('aria-label'))!;
     await middle.getByRole('button', { name: `Delete ${name}` }).click();

@@ -31,7 +31,7 @@ describe('onceAFrame', () => {
   it('passes any number of changes within a frame on once, when the frame comes', () => {
     const { change, subscribe, paint, pendingFrames } = setUp();
     const listener = vi.fn();
-    onceAFrame(subscribe)(listener);
+    onceAFrame(subscribe).subscribe(listener);
     for (let i = 0; i < 100; i++) change();
     expect(listener).not.toHaveBeenCalled();
     expect(pendingFrames()).toBe(1);
@@ -47,7 +47,7 @@ describe('onceAFrame', () => {
   it('stops listening and drops the frame it asked for on unsubscribe', () => {
     const { change, subscribe, paint, listeners, pendingFrames } = setUp();
     const listener = vi.fn();
-    const unsubscribe = onceAFrame(subscribe)(listener);
+    const unsubscribe = onceAFrame(subscribe).subscribe(listener);
     change();
     unsubscribe();
     expect(pendingFrames()).toBe(0);
@@ -57,11 +57,26 @@ describe('onceAFrame', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
+  it('passes a pending change on at once on flush, and nothing when none is pending', () => {
+    const { change, subscribe, paint, pendingFrames } = setUp();
+    const listener = vi.fn();
+    const store = onceAFrame(subscribe);
+    store.subscribe(listener);
+    store.flush();
+    expect(listener).not.toHaveBeenCalled();
+    change();
+    store.flush();
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(pendingFrames()).toBe(0);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
   it('uses a timer on a hidden page, which paints no frames', () => {
     vi.useFakeTimers();
     const { change, subscribe, pendingFrames } = setUp({ hidden: true });
     const listener = vi.fn();
-    onceAFrame(subscribe)(listener);
+    onceAFrame(subscribe).subscribe(listener);
     change();
     change();
     expect(pendingFrames()).toBe(0);
