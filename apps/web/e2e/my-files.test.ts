@@ -1,4 +1,5 @@
 import { listKeys, makePng } from '@app/test-utils';
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { docsScreenshot, paste, signIn } from './spa-helpers';
@@ -66,17 +67,44 @@ describe('My files in Chromium', () => {
     const myFiles = page.getByRole('region', { name: 'My files' });
     await myFiles.getByText('No files yet').waitFor();
     // Verified files show at once from complete's answers; once the batch settles the list is read
-    // again, in the server's order. The rows are read after that, so their order is the final one.
+    // again, in the server's order. That listing is held until the rows from the answers are read:
+    // they must already be in its order, so no row moves when it lands.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/trpc\/[^?]*files\.list/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    // The three PUTs go on in key order, one at a time: the files are verified in the reverse of the
+    // listing's order (a route's newest key first), the order that once made the rows swap.
+    const puts: Array<{ key: string; route: Route }> = [];
+    await page.route(
+      (url) => url.pathname.includes('/staging/dev-tidy/'),
+      async (route) => {
+        if (route.request().method() !== 'PUT') return route.continue();
+        puts.push({ key: new URL(route.request().url()).pathname, route });
+        if (puts.length < 3) return;
+        for (const put of puts.sort((a, b) => (a.key < b.key ? -1 : 1))) {
+          await put.route.continue();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+        }
+      },
+    );
     const relisted = page.waitForResponse((r) => r.url().includes('files.list') && r.ok(), { timeout: 30_000 });
     await paste(
       page,
       ['one.png', 'two.png', 'three.png'].map((name, i) => ({ name, type: 'image/png', bytes: makePng(10 + i, 10) })),
     );
     const rows = myFiles.getByRole('listitem');
+    const shownKeys = () => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key')));
+    await expect.poll(() => rows.count()).toBe(3);
+    const shown = await shownKeys();
+    release();
     type Listing = Array<{ result: { data: { files: Array<{ key: string }> } } }>;
     const keys = ((await (await relisted).json()) as Listing)[0]!.result.data.files.map((file) => file.key);
     expect(keys).toHaveLength(3);
-    await expect.poll(() => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key')))).toEqual(keys);
+    expect(shown).toEqual(keys);
+    await expect.poll(shownKeys).toEqual(keys);
     const middle = rows.nth(1);
     const name = (await middle.getAttribute('aria-label'))!;
     await middle.getByRole('button', { name: `Delete ${name}` }).click();

@@ -13,17 +13,29 @@ const stored = (result: CompleteResult, at: string): StoredFile => ({
   uploadedAt: at,
 });
 
-/** These files on top of the first page, unless a page holds them already. */
+/**
+ * These files where the server's listing will put them (key order: a route's newest first), unless
+ * a page holds them already, so the rows stay put when the list is read again after the batch. A
+ * file past the last loaded page goes at its end: it is on screen until the listing moves it on.
+ */
 export function withVerified(data: InfiniteData<FilesPage, string | null>, files: StoredFile[]): InfiniteData<FilesPage, string | null> {
   const listed = new Set(data.pages.flatMap((page) => page.files.map((file) => file.key)));
-  const fresh = files.filter((file) => !listed.has(file.key));
+  const fresh = files.filter((file) => !listed.has(file.key)).sort(byKey);
   if (fresh.length === 0 || data.pages.length === 0) return data;
-  const [first, ...rest] = data.pages;
-  return { ...data, pages: [{ ...first!, files: [...fresh].reverse().concat(first!.files) }, ...rest] };
+  let next = 0;
+  const pages = data.pages.map((page, index) => {
+    const last = index === data.pages.length - 1 ? null : (page.files.at(-1)?.key ?? '');
+    const into: StoredFile[] = [];
+    while (next < fresh.length && (last === null || fresh[next]!.key < last)) into.push(fresh[next++]!);
+    return into.length === 0 ? page : { ...page, files: [...page.files, ...into].sort(byKey) };
+  });
+  return { ...data, pages };
 }
 
+const byKey = (a: StoredFile, b: StoredFile) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /**
- * A verified upload shows in My files at once, from `complete`'s answer (newest on top). The list is
+ * A verified upload shows in My files at once, from `complete`'s answer, in the listing's order. The list is
  * read from the server again once the batch has settled: one listing a batch, not one a file, which
  * would HEAD a page of files for every small file of a batch of photos.
  */
