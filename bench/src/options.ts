@@ -61,7 +61,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     browser: { rounds, sizesMiB: [16, 256] },
     multipart: { rounds, sizeMiB: 256 },
     batch: { rounds: quick ? 1 : 2, count: 50, sizeKiB: 256 },
-    complete: { rounds: quick ? 2 : 5, held: quick ? 1000 : 10_000, parallel: 64 },
+    complete: { rounds: quick ? 2 : 15, held: quick ? 1000 : 10_000, parallel: 64 },
     // Two rounds: each trial is a whole window (plus a page load), six variants.
     lossy: { rounds: quick ? 1 : 2, windowSeconds: 4, link: LOSSY_LINK },
     footprint: { rounds, loadRounds: quick ? 2 : 3, loadSeconds: quick ? 1 : 2 },
