@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { onceAFrame } from './use-upload-queue';
+import { paceRenders } from './use-upload-queue';
 
 /** A store that can be changed by hand, and a frame clock to run by hand. */
 function setUp({ hidden = false } = {}) {
@@ -27,11 +27,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('onceAFrame', () => {
+describe('paceRenders', () => {
   it('passes any number of changes within a frame on once, when the frame comes', () => {
     const { change, subscribe, paint, pendingFrames } = setUp();
     const listener = vi.fn();
-    onceAFrame(subscribe).subscribe(listener);
+    paceRenders(subscribe).subscribe(listener);
     for (let i = 0; i < 100; i++) change();
     expect(listener).not.toHaveBeenCalled();
     expect(pendingFrames()).toBe(1);
@@ -47,7 +47,7 @@ describe('onceAFrame', () => {
   it('stops listening and drops the frame it asked for on unsubscribe', () => {
     const { change, subscribe, paint, listeners, pendingFrames } = setUp();
     const listener = vi.fn();
-    const unsubscribe = onceAFrame(subscribe).subscribe(listener);
+    const unsubscribe = paceRenders(subscribe).subscribe(listener);
     change();
     unsubscribe();
     expect(pendingFrames()).toBe(0);
@@ -60,7 +60,7 @@ describe('onceAFrame', () => {
   it('passes a pending change on at once on flush, and nothing when none is pending', () => {
     const { change, subscribe, paint, pendingFrames } = setUp();
     const listener = vi.fn();
-    const store = onceAFrame(subscribe);
+    const store = paceRenders(subscribe);
     store.subscribe(listener);
     store.flush();
     expect(listener).not.toHaveBeenCalled();
@@ -76,11 +76,77 @@ describe('onceAFrame', () => {
     vi.useFakeTimers();
     const { change, subscribe, pendingFrames } = setUp({ hidden: true });
     const listener = vi.fn();
-    onceAFrame(subscribe).subscribe(listener);
+    paceRenders(subscribe).subscribe(listener);
     change();
     change();
     expect(pendingFrames()).toBe(0);
     vi.runAllTimers();
     expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds changes that are not urgent until the gap since the last render is over, then renders on a frame', () => {
+    vi.useFakeTimers();
+    const { change, subscribe, paint, pendingFrames } = setUp();
+    const listener = vi.fn();
+    paceRenders(subscribe, { gapMs: 80 }).subscribe(listener);
+    change(); // the first change has no render before it to wait for
+    paint();
+    expect(listener).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(30);
+    change();
+    change();
+    expect(pendingFrames()).toBe(0);
+    vi.advanceTimersByTime(49);
+    expect(pendingFrames()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(pendingFrames()).toBe(1);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(200);
+    change(); // long after the last render: the next frame
+    expect(pendingFrames()).toBe(1);
+  });
+
+  it('renders an urgent change on the next frame, or with the paced render already on its way', () => {
+    vi.useFakeTimers();
+    const { change, subscribe, paint, pendingFrames } = setUp();
+    let done = 0;
+    const listener = vi.fn();
+    paceRenders(subscribe, { gapMs: 80, urgentKey: () => String(done) }).subscribe(listener);
+    change();
+    paint();
+    vi.advanceTimersByTime(10);
+    done = 1;
+    change(); // a file is done right after a render: the next frame
+    expect(pendingFrames()).toBe(1);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(10);
+    change(); // progress: waits out the gap
+    done = 2;
+    change(); // goes with that render, not on its own
+    expect(pendingFrames()).toBe(0);
+    vi.advanceTimersByTime(70);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(3);
+    vi.runAllTimers();
+    paint();
+    expect(listener).toHaveBeenCalledTimes(3);
+  });
+
+  it('flushes a render that waits out the gap', () => {
+    vi.useFakeTimers();
+    const { change, subscribe, paint } = setUp();
+    const listener = vi.fn();
+    const store = paceRenders(subscribe, { gapMs: 80 });
+    store.subscribe(listener);
+    change();
+    paint();
+    change();
+    store.flush();
+    expect(listener).toHaveBeenCalledTimes(2);
+    vi.runAllTimers();
+    paint();
+    expect(listener).toHaveBeenCalledTimes(2);
   });
 });
