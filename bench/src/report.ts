@@ -90,9 +90,11 @@ export function summaryLine(report: Report): string {
   const judged = report.sections.flatMap((s) => s.rows.filter((r) => r.target));
   const pass = judged.filter((r) => r.pass === true).length;
   const miss = judged.filter((r) => r.pass === false).map((r) => r.metric);
+  const unjudged = judged.filter((r) => r.pass === undefined).map((r) => r.metric);
   const failed = report.sections.filter((s) => s.error).map((s) => s.id);
   return (
     `Targets: ${pass} PASS, ${miss.length} MISS${miss.length ? ` (${miss.join('; ')})` : ''}` +
+    `${unjudged.length ? `, ${unjudged.length} not measured (${unjudged.join('; ')})` : ''}` +
     `${failed.length ? `; sections failed: ${failed.join(', ')}` : ''}. Wall time ${fmt(report.wallSeconds)} s.`
   );
 }

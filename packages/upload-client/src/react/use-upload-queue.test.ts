@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { paceRenders } from './use-upload-queue';
+import { paceRenders, statusKey } from './use-upload-queue';
 
 /** A store that can be changed by hand, and a frame clock to run by hand. */
 function setUp({ hidden = false } = {}) {
@@ -107,31 +107,49 @@ describe('paceRenders', () => {
     expect(pendingFrames()).toBe(1);
   });
 
-  it('renders an urgent change on the next frame, or with the paced render already on its way', () => {
+  it('renders an urgent change on the next frame, taking a paced render that waits out its gap along', () => {
     vi.useFakeTimers();
     const { change, subscribe, paint, pendingFrames } = setUp();
-    let done = 0;
+    let status = 'uploading';
     const listener = vi.fn();
-    paceRenders(subscribe, { gapMs: 80, urgentKey: () => String(done) }).subscribe(listener);
+    paceRenders(subscribe, { gapMs: 80, urgentKey: () => status }).subscribe(listener);
     change();
     paint();
     vi.advanceTimersByTime(10);
-    done = 1;
-    change(); // a file is done right after a render: the next frame
+    status = 'verifying';
+    change(); // right after a render: the next frame all the same
     expect(pendingFrames()).toBe(1);
     paint();
     expect(listener).toHaveBeenCalledTimes(2);
     vi.advanceTimersByTime(10);
     change(); // progress: waits out the gap
-    done = 2;
-    change(); // goes with that render, not on its own
     expect(pendingFrames()).toBe(0);
-    vi.advanceTimersByTime(70);
+    status = 'done';
+    change(); // pulls that render forward to the next frame
+    expect(pendingFrames()).toBe(1);
     paint();
     expect(listener).toHaveBeenCalledTimes(3);
+    change(); // progress again, and an urgent change while a frame is already asked for
+    vi.advanceTimersByTime(80);
+    expect(pendingFrames()).toBe(1);
+    status = 'queued';
+    change();
+    expect(pendingFrames()).toBe(1);
+    paint();
+    expect(listener).toHaveBeenCalledTimes(4);
     vi.runAllTimers();
     paint();
-    expect(listener).toHaveBeenCalledTimes(3);
+    expect(listener).toHaveBeenCalledTimes(4);
+  });
+
+  it('counts any file added, removed or changing status as urgent, and progress as not', () => {
+    const a = { status: 'uploading', sent: 10 };
+    const b = { status: 'queued', sent: 0 };
+    const key = statusKey({ items: [a, b] });
+    expect(statusKey({ items: [{ ...a, sent: 20 }, b] })).toBe(key);
+    expect(statusKey({ items: [{ ...a, status: 'verifying' }, b] })).not.toBe(key);
+    expect(statusKey({ items: [a] })).not.toBe(key);
+    expect(statusKey({ items: [a, b, { status: 'queued' }] })).not.toBe(key);
   });
 
   it('flushes a render that waits out the gap', () => {

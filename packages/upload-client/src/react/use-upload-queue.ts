@@ -16,23 +16,24 @@ export interface Pacing {
 
 /**
  * Passes store changes on at most once a frame, and those that are not urgent at most every `gapMs`.
- * A batch of files changes the queue hundreds of times a second, mostly its progress. Rendering
- * every frame took a third more CPU than rendering about 12 times a second (bench, 50 small files,
- * 5 alternated pairs: 17-22 against 12-16 ms of renderer CPU a file), CPU the uploads lack. A file's
- * arrival, end or failure (`urgentKey`) renders on the next frame, or with the render already on
- * its way (at most `gapMs` later: pulling that one forward would render every frame again). A hidden
- * page paints no frames: its changes go on with a timer instead. `flush` passes a pending change on
- * at once: what a click changed (a row removed, where focus goes next) renders within that click.
+ * A batch of files changes the queue hundreds of times a second, mostly its progress: that renders
+ * about 12 times a second. A change of what a file is doing (`urgentKey`: it arrives, starts,
+ * verifies, pauses, ends or fails) renders on the next frame, and takes a paced render that waits
+ * out its gap along: a state that lasts a few frames is seen. A hidden page paints no frames: its
+ * changes go on with a timer instead. `flush` passes a pending change on at once: what a click
+ * changed (a row removed, where focus goes next) renders within that click.
  */
 export function paceRenders(subscribe: Subscribe, { gapMs = 0, urgentKey = () => '' }: Pacing = {}): { subscribe: Subscribe; flush: () => void } {
   const flushes = new Set<() => void>();
   return {
     subscribe(listener) {
       let cancel: (() => void) | null = null;
+      let waitingOutGap = false;
       let last = -Infinity;
       let lastKey = urgentKey();
       const run = () => {
         cancel = null;
+        waitingOutGap = false;
         last = Date.now();
         lastKey = urgentKey();
         listener();
@@ -43,6 +44,7 @@ export function paceRenders(subscribe: Subscribe, { gapMs = 0, urgentKey = () =>
         run();
       };
       const schedule = (wait: number) => {
+        waitingOutGap = wait > 0;
         const painting = typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden;
         if (!painting) {
           const timer = setTimeout(run, wait);
@@ -60,8 +62,11 @@ export function paceRenders(subscribe: Subscribe, { gapMs = 0, urgentKey = () =>
         }
       };
       const unsubscribe = subscribe(() => {
-        if (cancel) return;
-        schedule(urgentKey() !== lastKey ? 0 : Math.max(0, last + gapMs - Date.now()));
+        if (cancel && !waitingOutGap) return;
+        const urgent = urgentKey() !== lastKey;
+        if (cancel && !urgent) return;
+        cancel?.();
+        schedule(urgent ? 0 : Math.max(0, last + gapMs - Date.now()));
       });
       flushes.add(flush);
       return () => {
@@ -74,8 +79,11 @@ export function paceRenders(subscribe: Subscribe, { gapMs = 0, urgentKey = () =>
   };
 }
 
-/** Progress renders about 12 times a second; files that arrive, end or fail, on the next frame. */
+/** Progress renders about 12 times a second; what a file is doing, on the next frame. */
 const RENDER_GAP_MS = 80;
+
+/** What makes a change of the queue urgent: a file added or removed, or any file's status. */
+export const statusKey = ({ items }: { items: readonly { status: string }[] }): string => items.map((item) => item.status).join();
 
 /**
  * The snapshot of a client with its actions, bound and stable. Changes render paced (`paceRenders`),
@@ -86,10 +94,7 @@ export function useUploadQueue<TRoute extends string = RouteName, TResult = Comp
     () =>
       paceRenders(client.subscribe, {
         gapMs: RENDER_GAP_MS,
-        urgentKey: () => {
-          const { items, batch } = client.getSnapshot();
-          return `${items.length} ${batch.done} ${batch.failed} ${batch.active}`;
-        },
+        urgentKey: () => statusKey(client.getSnapshot()),
       }),
     [client],
   );
