@@ -9,7 +9,7 @@ export interface Pacing {
   gapMs?: number;
   /**
    * What makes a change urgent: when this value differs from the last render's, the next frame
-   * renders it, unless a render is already on its way (it then takes the change along).
+   * renders it (a render that waits out the gap is pulled forward to that frame).
    */
   urgentKey?: () => string;
 }
@@ -62,8 +62,10 @@ export function paceRenders(subscribe: Subscribe, { gapMs = 0, urgentKey = () =>
         }
       };
       const unsubscribe = subscribe(() => {
+        // A frame is already asked for: this change goes with it.
         if (cancel && !waitingOutGap) return;
         const urgent = urgentKey() !== lastKey;
+        // A render waits out the gap: progress goes with it, an urgent change pulls it forward.
         if (cancel && !urgent) return;
         cancel?.();
         schedule(urgent ? 0 : Math.max(0, last + gapMs - Date.now()));
